@@ -1,0 +1,85 @@
+# ITPP Tracker: the two commands a newcomer needs are `make run` and `make test`.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+PYTHON ?= python3
+VENV ?= .venv
+PY := $(VENV)/bin/python
+PIP := $(VENV)/bin/pip
+HOST ?= 127.0.0.1
+PORT ?= 8000
+# The tests always run on PostgreSQL: DATABASE_URL when set, else the local server.
+TEST_DATABASE_URL ?= $(or $(DATABASE_URL),postgres://postgres@127.0.0.1:5432/itpp)
+
+export DJANGO_SETTINGS_MODULE := itpp.settings
+
+.PHONY: help install run serve migrate test test-quick lint format checks check-deploy \
+	compose-up compose-down compose-logs clean
+
+help: ## List the targets
+	@grep -E '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk -F':.*?## ' '{printf "  make %-14s %s\n", $$1, $$2}'
+
+$(VENV)/.installed: requirements.txt requirements-dev.txt
+	@scripts/ensure-venv "$(PYTHON)" "$(VENV)"
+	$(PIP) install --quiet --upgrade pip
+	$(PIP) install --quiet -r requirements-dev.txt
+	@touch $@
+
+install: $(VENV)/.installed ## Create the virtualenv and install pinned dependencies
+
+.env:
+	@scripts/write-dev-env > .env
+	@echo "Wrote .env for local development (DEBUG on, a fresh random secret key, SQLite)."
+
+migrate: install .env ## Apply database migrations
+	$(PY) manage.py migrate --noinput
+
+run: migrate ## Set everything up and serve the app on http://127.0.0.1:8000
+	@$(PY) manage.py create_first_admin
+	@echo "Serving on http://$(HOST):$(PORT)/ (admin: http://$(HOST):$(PORT)/admin/). Ctrl-C stops it."
+	$(PY) manage.py runserver $(HOST):$(PORT)
+
+serve: migrate ## Serve with gunicorn (as in production) instead of the development server
+	$(PY) manage.py collectstatic --noinput --verbosity 0
+	$(VENV)/bin/gunicorn itpp.wsgi --bind $(HOST):$(PORT) --workers 2 --access-logfile -
+
+test: install ## Set everything up and run the whole test suite on PostgreSQL
+	@DATABASE_URL="$(TEST_DATABASE_URL)" scripts/ensure-postgres "$(PY)"
+	@# The tests run with production settings, whose static storage needs the manifest.
+	DJANGO_DEBUG=false DJANGO_SECRET_KEY="$$(scripts/random-secret)" \
+		$(PY) manage.py collectstatic --noinput --verbosity 0
+	DATABASE_URL="$(TEST_DATABASE_URL)" $(PY) -m pytest $(PYTEST_ARGS)
+
+lint: install ## ruff lint and format check
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: install ## Format and fix what ruff can
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/ruff check --fix .
+
+checks: install ## Django system checks, missing migrations, and the deployment check
+	@DATABASE_URL="$(TEST_DATABASE_URL)" scripts/ensure-postgres "$(PY)"
+	DATABASE_URL="$(TEST_DATABASE_URL)" DJANGO_SECRET_KEY="$$(scripts/random-secret)" \
+		$(PY) manage.py check --fail-level WARNING
+	DATABASE_URL="$(TEST_DATABASE_URL)" DJANGO_SECRET_KEY="$$(scripts/random-secret)" \
+		$(PY) manage.py makemigrations --check --dry-run
+	$(MAKE) --no-print-directory check-deploy
+
+check-deploy: install ## manage.py check --deploy with production settings (no warnings allowed)
+	env -u DJANGO_SECURE_SSL_REDIRECT -u DJANGO_SECURE_COOKIES -u DJANGO_SECURE_HSTS_SECONDS \
+		DJANGO_DEBUG=false DJANGO_SECRET_KEY="$$(scripts/random-secret)" DJANGO_ALLOWED_HOSTS=itpp.example.org \
+		DATABASE_URL="$(TEST_DATABASE_URL)" \
+		$(PY) manage.py check --deploy --fail-level WARNING
+
+compose-up: ## Build and start the production stack with docker compose (needs .env, see .env.example)
+	docker compose up -d --build
+
+compose-down: ## Stop the docker compose stack (the database volume is kept)
+	docker compose down
+
+compose-logs: ## Follow the docker compose logs
+	docker compose logs -f
+
+clean: ## Remove the virtualenv, collected static files and caches (keeps .env and db.sqlite3)
+	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache

@@ -1,0 +1,99 @@
+"""The one FilterSet for activities: the list page, the CSV export and the API use it."""
+
+from __future__ import annotations
+
+import django_filters
+from django.db.models import Exists, OuterRef, Q, QuerySet
+
+from activities.models import Activity, ActivityStatus, ActivityType, Ally
+from goals.models import PartnershipGoal, PriorityIssue, Programme, StrategicObjective
+
+
+def _linked(through, column: str, values) -> Exists:
+    # EXISTS instead of a join: no duplicate rows, so no DISTINCT over the whole list.
+    return Exists(through.objects.filter(activity_id=OuterRef("pk"), **{f"{column}__in": values}))
+
+
+class StableOrderingFilter(django_filters.OrderingFilter):
+    """Orders as asked, then by id, so that pages never repeat or skip a row."""
+
+    def filter(self, qs: QuerySet, value) -> QuerySet:
+        if not value:
+            return qs
+        return qs.order_by(*[self.get_ordering_value(param) for param in value], "-id")
+
+
+class ActivityFilterSet(django_filters.FilterSet):
+    programme = django_filters.ModelChoiceFilter(queryset=Programme.objects.all())
+    goal = django_filters.ModelMultipleChoiceFilter(
+        queryset=PartnershipGoal.objects.select_related("priority_issue"),
+        method="filter_goal",
+        label="Partnership goal",
+    )
+    objective = django_filters.ModelMultipleChoiceFilter(
+        queryset=StrategicObjective.objects.all(),
+        method="filter_objective",
+        label="Strategic objective",
+    )
+    priority_issue = django_filters.ModelMultipleChoiceFilter(
+        queryset=PriorityIssue.objects.all(),
+        method="filter_priority_issue",
+        label="Priority issue",
+    )
+    activity_type = django_filters.MultipleChoiceFilter(choices=ActivityType.choices, label="Type")
+    status = django_filters.MultipleChoiceFilter(choices=ActivityStatus.choices)
+    ally = django_filters.ModelMultipleChoiceFilter(
+        queryset=Ally.objects.all(),
+        to_field_name="code",
+        method="filter_ally",
+        label="Ally",
+    )
+    start_date = django_filters.DateFromToRangeFilter(label="Starts between")
+    updated_after = django_filters.IsoDateTimeFilter(
+        field_name="updated_at",
+        lookup_expr="gte",
+        label="Changed since",
+        help_text="ISO 8601 date and time; for consumers that sync only what changed.",
+    )
+    search = django_filters.CharFilter(method="filter_search", label="Search")
+    ordering = StableOrderingFilter(
+        fields=["start_date", "end_date", "title", "updated_at"],
+        label="Sort by",
+    )
+
+    class Meta:
+        model = Activity
+        fields: list[str] = []
+
+    def filter_goal(self, queryset: QuerySet, name: str, value) -> QuerySet:
+        if not value:
+            return queryset
+        return queryset.filter(_linked(Activity.goals.through, "partnershipgoal", value))
+
+    def filter_objective(self, queryset: QuerySet, name: str, value) -> QuerySet:
+        if not value:
+            return queryset
+        return queryset.filter(_linked(Activity.objectives.through, "strategicobjective", value))
+
+    def filter_priority_issue(self, queryset: QuerySet, name: str, value) -> QuerySet:
+        if not value:
+            return queryset
+        return queryset.filter(
+            _linked(Activity.goals.through, "partnershipgoal__priority_issue", value)
+        )
+
+    def filter_ally(self, queryset: QuerySet, name: str, value) -> QuerySet:
+        if not value:
+            return queryset
+        return queryset.filter(_linked(Activity.allies.through, "ally", value))
+
+    def filter_search(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        value = value.strip()
+        if not value:
+            return queryset
+        return queryset.filter(
+            Q(title__icontains=value)
+            | Q(description__icontains=value)
+            | Q(location__icontains=value)
+            | Q(outcome__icontains=value)
+        )

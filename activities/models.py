@@ -1,0 +1,195 @@
+"""The activity log: what NATO and the partner did together under the programme."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxLengthValidator, RegexValidator
+from django.db import models
+from django.db.models import F, Q
+from django.utils import timezone
+
+from activities.querysets import ActivityQuerySet
+from goals.models import PartnershipGoal, Programme, StrategicObjective
+from itpp.db import FieldCheckConstraint
+
+
+class Ally(models.Model):
+    """A NATO member state, which may take part in the programme's activities."""
+
+    code = models.CharField(
+        primary_key=True,
+        max_length=2,
+        validators=[
+            RegexValidator(r"^[A-Z]{2}\Z", "Use the two capital letters of ISO 3166-1 alpha-2.")
+        ],
+        help_text="ISO 3166-1 alpha-2 code, e.g. FR.",
+    )
+    name = models.CharField(max_length=100, unique=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = "allies"
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ActivityType(models.TextChoices):
+    CONSULTATION = "consultation", "Policy consultation"
+    EXERCISE = "exercise", "Exercise"
+    TRAINING = "training", "Training"
+    EXCHANGE = "exchange", "Personnel exchange"
+    RESEARCH = "research", "Research cooperation"
+    CONFERENCE = "conference", "Conference"
+    VISIT = "visit", "Visit"
+    OTHER = "other", "Other"
+
+
+class ActivityStatus(models.TextChoices):
+    PLANNED = "planned", "Planned"
+    ONGOING = "ongoing", "Ongoing"
+    COMPLETED = "completed", "Completed"
+    POSTPONED = "postponed", "Postponed"
+    CANCELLED = "cancelled", "Cancelled"
+
+
+class Activity(models.Model):
+    programme = models.ForeignKey(Programme, on_delete=models.PROTECT, related_name="activities")
+    title = models.CharField(max_length=255)
+    description = models.TextField(blank=True, validators=[MaxLengthValidator(20000)])
+    activity_type = models.CharField(
+        "type", max_length=20, choices=ActivityType.choices, db_index=True
+    )
+    status = models.CharField(
+        max_length=20, choices=ActivityStatus.choices, default=ActivityStatus.PLANNED, db_index=True
+    )
+    start_date = models.DateField(db_index=True)
+    end_date = models.DateField(
+        null=True, blank=True, db_index=True, help_text="Leave empty for a one-day activity."
+    )
+    location = models.CharField(max_length=255, blank=True)
+    goals = models.ManyToManyField(
+        PartnershipGoal,
+        related_name="activities",
+        verbose_name="partnership goals",
+        help_text="The Partnership Goals this activity served (at least one).",
+    )
+    objectives = models.ManyToManyField(
+        StrategicObjective,
+        related_name="activities",
+        blank=True,
+        verbose_name="strategic objectives",
+    )
+    allies = models.ManyToManyField(
+        Ally,
+        related_name="activities",
+        blank=True,
+        help_text="Individual Allies that took part.",
+    )
+    lead_organisation = models.CharField(max_length=255, blank=True)
+    participants = models.PositiveIntegerField(null=True, blank=True)
+    women_participants = models.PositiveIntegerField(
+        null=True,
+        blank=True,
+        help_text="For Women, Peace and Security reporting; cannot exceed participants.",
+    )
+    outcome = models.TextField(blank=True, validators=[MaxLengthValidator(20000)])
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+    )
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True, db_index=True)
+
+    objects = ActivityQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-start_date", "-id"]
+        verbose_name_plural = "activities"
+        indexes = [
+            models.Index(fields=["programme", "-start_date"], name="activity_programme_start"),
+        ]
+        constraints = [
+            FieldCheckConstraint(
+                field="end_date",
+                condition=Q(end_date__isnull=True) | Q(end_date__gte=F("start_date")),
+                name="activity_end_date_not_before_start_date",
+                violation_error_message="The end date cannot be before the start date.",
+            ),
+            FieldCheckConstraint(
+                field="women_participants",
+                condition=Q(women_participants__isnull=True)
+                | Q(participants__isnull=False, women_participants__lte=F("participants")),
+                name="activity_women_participants_within_participants",
+                violation_error_message=(
+                    "Cannot be more than the number of participants (enter that number too)."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=Q(activity_type__in=ActivityType.values),
+                name="activity_type_valid",
+                violation_error_message="Choose one of the activity types.",
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=ActivityStatus.values),
+                name="activity_status_valid",
+                violation_error_message="Choose one of the statuses.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.title} ({self.start_date:%d %b %Y})" if self.start_date else self.title
+
+    def clean(self) -> None:
+        super().clean()
+        # Depends on today's date, so it cannot be a database constraint.
+        if (
+            self.status == ActivityStatus.COMPLETED
+            and self.start_date
+            and self.start_date > timezone.localdate()
+        ):
+            raise ValidationError(
+                {"status": "An activity that starts in the future cannot be completed yet."}
+            )
+
+    @staticmethod
+    def clean_links(
+        programme: Programme | None,
+        goals: Iterable[PartnershipGoal] | None,
+        objectives: Iterable[StrategicObjective] | None = None,
+    ) -> None:
+        """Check the many-to-many links, which `clean()` cannot see before the first save.
+
+        Forms, the admin, the API and the importer call this with the values they are
+        about to save; the errors name the field concerned.
+        """
+        errors: dict[str, str] = {}
+        if goals is not None:
+            goals = list(goals)
+            if not goals:
+                errors["goals"] = "Choose at least one Partnership Goal."
+            elif programme is not None and any(g.programme_id != programme.pk for g in goals):
+                errors["goals"] = f"Choose only goals of the programme “{programme}”."
+        if (
+            objectives is not None
+            and programme is not None
+            and any(o.programme_id != programme.pk for o in objectives)
+        ):
+            errors["objectives"] = f"Choose only objectives of the programme “{programme}”."
+        if errors:
+            raise ValidationError(errors)

@@ -1,0 +1,128 @@
+from django.contrib import admin
+from django.db.models import Count, QuerySet
+from django.http import HttpRequest
+from django.urls import reverse
+from django.utils.html import format_html, format_html_join
+
+from goals.models import PartnershipGoal, PriorityIssue, Programme, StrategicObjective
+
+GOAL_ACTIVITIES_SHOWN = 20
+
+
+def activities_changelist_link(query: str, count: int) -> str:
+    url = reverse("admin:activities_activity_changelist")
+    label = "1 activity" if count == 1 else f"{count} activities"
+    return format_html('<a href="{}?{}">{}</a>', url, query, label)
+
+
+class StrategicObjectiveInline(admin.TabularInline):
+    model = StrategicObjective
+    extra = 0
+    fields = ["number", "title", "description"]
+
+
+class PriorityIssueInline(admin.TabularInline):
+    model = PriorityIssue
+    extra = 0
+    fields = ["number", "title"]
+
+
+class PartnershipGoalInline(admin.TabularInline):
+    model = PartnershipGoal
+    extra = 0
+    fields = ["order", "title", "statement"]
+    show_change_link = True
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet:
+        return super().get_queryset(request).select_related("programme")
+
+
+@admin.register(Programme)
+class ProgrammeAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "partner", "start_year", "end_year", "goal_count"]
+    list_filter = ["partner"]
+    search_fields = ["partner", "name", "description"]
+    inlines = [StrategicObjectiveInline, PriorityIssueInline]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet:
+        return super().get_queryset(request).annotate(goal_count=Count("partnership_goals"))
+
+    @admin.display(description="Partnership goals", ordering="goal_count")
+    def goal_count(self, obj: Programme) -> int:
+        return obj.goal_count
+
+
+@admin.register(StrategicObjective)
+class StrategicObjectiveAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "programme", "activity_count"]
+    list_filter = ["programme"]
+    search_fields = ["title", "description"]
+    list_select_related = ["programme"]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet:
+        return super().get_queryset(request).annotate(activity_count=Count("activities"))
+
+    @admin.display(description="Activities", ordering="activity_count")
+    def activity_count(self, obj: StrategicObjective) -> str:
+        return activities_changelist_link(f"objectives__id__exact={obj.pk}", obj.activity_count)
+
+
+@admin.register(PriorityIssue)
+class PriorityIssueAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "programme", "goal_count"]
+    list_filter = ["programme"]
+    search_fields = ["title"]
+    list_select_related = ["programme"]
+    inlines = [PartnershipGoalInline]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet:
+        return super().get_queryset(request).annotate(goal_count=Count("partnership_goals"))
+
+    @admin.display(description="Partnership goals", ordering="goal_count")
+    def goal_count(self, obj: PriorityIssue) -> int:
+        return obj.goal_count
+
+
+@admin.register(PartnershipGoal)
+class PartnershipGoalAdmin(admin.ModelAdmin):
+    list_display = ["order", "title", "priority_issue", "programme", "activity_count"]
+    list_display_links = ["order", "title"]
+    list_filter = ["programme", "priority_issue"]
+    search_fields = ["title", "statement"]
+    list_select_related = ["programme", "priority_issue"]
+    fields = ["programme", "priority_issue", "order", "title", "statement", "recent_activities"]
+    readonly_fields = ["recent_activities"]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet:
+        return super().get_queryset(request).annotate(activity_count=Count("activities"))
+
+    @admin.display(description="Activities", ordering="activity_count")
+    def activity_count(self, obj: PartnershipGoal) -> str:
+        return activities_changelist_link(f"goals__id__exact={obj.pk}", obj.activity_count)
+
+    @admin.display(description="Activities under this goal")
+    def recent_activities(self, obj: PartnershipGoal) -> str:
+        if obj.pk is None:
+            return "—"
+        activities = obj.activities.order_by("-start_date", "-id")[:GOAL_ACTIVITIES_SHOWN]
+        if not activities:
+            return "None yet."
+        items = format_html_join(
+            "",
+            '<li><a href="{}">{}</a> — {}, {}</li>',
+            (
+                (
+                    reverse("admin:activities_activity_change", args=[a.pk]),
+                    a.title,
+                    a.start_date.strftime("%d %b %Y"),
+                    a.get_status_display(),
+                )
+                for a in activities
+            ),
+        )
+        total = obj.activities.count()
+        return format_html(
+            "<ul>{}</ul><p>{}</p>",
+            items,
+            activities_changelist_link(f"goals__id__exact={obj.pk}", total),
+        )

@@ -1,0 +1,95 @@
+"""Reusable reads of the framework, above all the progress counts.
+
+The dashboard and the progress API both call `with_activity_counts()`, so they can
+never disagree: one aggregate query per level, computed by the database.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from django.db import models
+from django.db.models import Count, Max, Q
+
+# Kept as plain strings so that this module does not import the activities app
+# (which itself imports the framework models).
+ACTIVITY_STATUSES = ("planned", "ongoing", "completed", "postponed", "cancelled")
+# Statuses that mean an activity has actually taken place (or is taking place).
+HELD_STATUSES = ("ongoing", "completed")
+
+
+def prefix_q(q: Q, path: str) -> Q:
+    """Rewrite a Q written against Activity so it applies through `path`."""
+    prefixed = Q()
+    prefixed.connector = q.connector
+    prefixed.negated = q.negated
+    for child in q.children:
+        if isinstance(child, Q):
+            prefixed.children.append(prefix_q(child, path))
+        else:
+            key, value = child
+            prefixed.children.append((f"{path}__{key}", value))
+    return prefixed
+
+
+def activity_scope(*, year: int | None = None, visible: Q | None = None) -> Q:
+    """The activities that count: those starting in `year`, among those a user may see."""
+    scope = Q()
+    if year is not None:
+        scope &= Q(start_date__gte=date(year, 1, 1), start_date__lt=date(year + 1, 1, 1))
+    if visible is not None:
+        scope &= visible
+    return scope
+
+
+class ActivityCountsQuerySet(models.QuerySet):
+    """Annotates each row with the number of distinct activities by status.
+
+    `activities_path` is the relation from this model to Activity.
+    """
+
+    activities_path: str = "activities"
+
+    def with_activity_counts(self, scope: Q | None = None) -> ActivityCountsQuerySet:
+        path = self.activities_path
+        scope = prefix_q(scope, path) if scope else Q()
+
+        def counted(extra: Q | None = None) -> Q | None:
+            condition = scope & extra if extra is not None else scope
+            return condition or None
+
+        annotations: dict[str, Any] = {
+            "activities_total": Count(path, distinct=True, filter=counted()),
+        }
+        for status in ACTIVITY_STATUSES:
+            annotations[f"activities_{status}"] = Count(
+                path, distinct=True, filter=counted(Q(**{f"{path}__status": status}))
+            )
+        # The latest activity that has actually taken place, so that planned future
+        # work does not hide a goal that has seen nothing for a long time.
+        annotations["latest_activity_date"] = Max(
+            f"{path}__start_date",
+            filter=counted(Q(**{f"{path}__status__in": HELD_STATUSES})),
+        )
+        return self.annotate(**annotations)
+
+
+class StrategicObjectiveQuerySet(ActivityCountsQuerySet):
+    activities_path = "activities"
+
+
+class PriorityIssueQuerySet(ActivityCountsQuerySet):
+    # Through the goals: an activity serving two goals of one issue counts once.
+    activities_path = "partnership_goals__activities"
+
+
+class PartnershipGoalQuerySet(ActivityCountsQuerySet):
+    activities_path = "activities"
+
+
+def activity_counts(row: Any) -> dict[str, int]:
+    """The counts annotated by `with_activity_counts()`, as the API and pages show them."""
+    counts = {"total": row.activities_total}
+    counts.update({status: getattr(row, f"activities_{status}") for status in ACTIVITY_STATUSES})
+    return counts

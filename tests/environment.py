@@ -1,0 +1,15 @@
+"""Loaded with `-p` (see pyproject.toml) so it runs before Django reads its settings.
+
+The tests run with production settings (DEBUG off), except that they serve plain HTTP on
+loopback, so HTTPS redirects and secure-only cookies are switched off. The secret key is
+made fresh for each run: there is none in the repository.
+"""
+
+import os
+import secrets
+
+os.environ["DJANGO_DEBUG"] = "false"
+os.environ["DJANGO_SECURE_SSL_REDIRECT"] = "false"
+os.environ["DJANGO_SECURE_COOKIES"] = "false"
+os.environ.setdefault("DJANGO_SECRET_KEY", secrets.token_urlsafe(50))
+os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/itpp")

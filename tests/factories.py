@@ -1,0 +1,104 @@
+"""factory_boy factories for every model; tests build their data with these."""
+
+import datetime
+
+import factory
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+
+from activities.models import Activity, ActivityStatus, ActivityType, Ally
+from goals.models import PartnershipGoal, PriorityIssue, Programme, StrategicObjective
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = get_user_model()
+        django_get_or_create = ["username"]
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    email = factory.LazyAttribute(lambda user: f"{user.username}@example.org")
+    password = factory.django.Password("a-long-test-passphrase")
+
+    @factory.post_generation
+    def roles(self, create, extracted, **kwargs):
+        """UserFactory(roles=["Editors"]) puts the user in those role groups."""
+        if create and extracted:
+            self.groups.add(*Group.objects.filter(name__in=extracted))
+
+
+class ProgrammeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Programme
+
+    partner = factory.Sequence(lambda n: f"Partner {n}")
+    name = factory.LazyAttribute(lambda p: f"ITPP between NATO and {p.partner}")
+    start_year = 2023
+    end_year = 2026
+
+
+class StrategicObjectiveFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = StrategicObjective
+
+    programme = factory.SubFactory(ProgrammeFactory)
+    number = factory.Sequence(lambda n: n + 1)
+    title = factory.Sequence(lambda n: f"Objective {n}")
+
+
+class PriorityIssueFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = PriorityIssue
+
+    programme = factory.SubFactory(ProgrammeFactory)
+    number = factory.Sequence(lambda n: n % 26 + 1)
+    title = factory.Sequence(lambda n: f"Priority issue {n}")
+
+
+class PartnershipGoalFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = PartnershipGoal
+
+    programme = factory.SubFactory(ProgrammeFactory)
+    priority_issue = factory.SubFactory(
+        PriorityIssueFactory, programme=factory.SelfAttribute("..programme")
+    )
+    title = factory.Sequence(lambda n: f"Goal {n}")
+    statement = factory.LazyAttribute(lambda g: f"On {g.title.upper()}, the partners cooperate.")
+    order = factory.Sequence(lambda n: n + 1)
+
+
+def ally(code: str) -> Ally:
+    """One of the 32 Allies loaded by the data migration."""
+    return Ally.objects.get(code=code)
+
+
+class ActivityFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Activity
+        skip_postgeneration_save = True
+
+    programme = factory.SubFactory(ProgrammeFactory)
+    title = factory.Sequence(lambda n: f"Activity {n}")
+    activity_type = ActivityType.CONSULTATION
+    status = ActivityStatus.COMPLETED
+    start_date = datetime.date(2024, 5, 14)
+
+    @factory.post_generation
+    def goals(self, create, extracted, **kwargs):
+        """Goals given, or one new goal of the activity's programme (an activity needs one)."""
+        if not create:
+            return
+        if extracted is None:
+            extracted = [PartnershipGoalFactory(programme=self.programme)]
+        self.goals.set(extracted)
+
+    @factory.post_generation
+    def objectives(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.objectives.set(extracted)
+
+    @factory.post_generation
+    def allies(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.allies.set([ally(code) if isinstance(code, str) else code for code in extracted])
