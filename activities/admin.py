@@ -1,11 +1,15 @@
 from django.contrib import admin
 from django.db.models import QuerySet
 from django.http import HttpRequest
-from import_export.admin import ImportExportModelAdmin
+from django.urls import reverse
+from django.utils.html import format_html
+from import_export.admin import ImportExportMixin
+from simple_history.admin import SimpleHistoryAdmin
 
 from activities.forms import ActivityForm
-from activities.models import Activity, Ally
+from activities.models import Activity, Ally, DeletedActivity
 from activities.resources import ActivityResource
+from itpp.history import restorable_version
 
 
 @admin.register(Ally)
@@ -29,7 +33,7 @@ class StartYearFilter(admin.SimpleListFilter):
 
 
 @admin.register(Activity)
-class ActivityAdmin(ImportExportModelAdmin):
+class ActivityAdmin(ImportExportMixin, SimpleHistoryAdmin):
     form = ActivityForm
     resource_classes = [ActivityResource]
     list_display = [
@@ -81,5 +85,49 @@ class ActivityAdmin(ImportExportModelAdmin):
         obj.updated_by = request.user
         super().save_model(request, obj, form, change)
 
+    history_list_display = ["history_channel"]
+
     def get_export_queryset(self, request: HttpRequest) -> QuerySet:
         return super().get_export_queryset(request).with_related()
+
+
+@admin.register(DeletedActivity)
+class DeletedActivityAdmin(admin.ModelAdmin):
+    """Deleted activities, each with a link to restore its last version.
+
+    Nothing is gone for good: the restore link opens the version in the activity form,
+    with its goals, objectives and Allies, and saving it brings the activity back under
+    its old id.
+    """
+
+    list_display = ["title", "start_date", "history_date", "history_user", "restore_link"]
+    list_select_related = ["history_user"]
+    search_fields = ["title"]
+    date_hierarchy = "history_date"
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet:
+        deleted = super().get_queryset(request).filter(history_type="-")
+        return deleted.exclude(id__in=Activity.objects.values("id"))
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+    def has_view_permission(self, request: HttpRequest, obj=None) -> bool:
+        return request.user.has_perm("activities.delete_activity")
+
+    def has_module_permission(self, request: HttpRequest) -> bool:
+        return self.has_view_permission(request)
+
+    @admin.display(description="Restore")
+    def restore_link(self, obj) -> str:
+        version = restorable_version(Activity.history.filter(id=obj.id))
+        if version is None:
+            return "—"
+        url = reverse("admin:activities_activity_simple_history", args=[obj.id, version.history_id])
+        return format_html('<a href="{}">Restore this activity…</a>', url)

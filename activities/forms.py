@@ -6,6 +6,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from activities.models import Activity
+from itpp.history import m2m_ids
 
 
 class ActivityForm(forms.ModelForm):
@@ -35,6 +36,16 @@ class ActivityForm(forms.ModelForm):
             "description",
             "outcome",
         ]
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        # Reverting to a historical version (the admin's history view, or restoring a
+        # deleted activity): show that version's links, not today's (or none).
+        version = getattr(self.instance, "_history", None)  # set by simple-history
+        if isinstance(version, Activity.history.model) and not self.is_bound:
+            for name, ids in m2m_ids(version).items():
+                if name in self.fields:
+                    self.initial[name] = list(ids)
 
     def clean(self) -> dict:
         cleaned_data = super().clean()

@@ -14,6 +14,7 @@ from django.utils import timezone
 from activities.querysets import ActivityQuerySet
 from goals.models import PartnershipGoal, Programme, StrategicObjective
 from itpp.db import FieldCheckConstraint
+from itpp.history import tracked
 
 
 class Ally(models.Model):
@@ -117,6 +118,8 @@ class Activity(models.Model):
     updated_at = models.DateTimeField(auto_now=True, db_index=True)
 
     objects = ActivityQuerySet.as_manager()
+    # Every change, many-to-many links included; see itpp/history.py.
+    history = tracked(m2m_fields=["goals", "objectives", "allies"])
 
     class Meta:
         ordering = ["-start_date", "-id"]
@@ -193,3 +196,13 @@ class Activity(models.Model):
             errors["objectives"] = f"Choose only objectives of the programme “{programme}”."
         if errors:
             raise ValidationError(errors)
+
+
+class DeletedActivity(Activity.history.model):
+    """The admin's list of deleted activities (historical rows of deletions), for restoring."""
+
+    class Meta:
+        proxy = True
+        verbose_name = "deleted activity"
+        verbose_name_plural = "deleted activities"
+        default_permissions = ()

@@ -3,6 +3,7 @@ from django.db.models import Count, QuerySet
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
+from simple_history.admin import SimpleHistoryAdmin
 
 from goals.models import PartnershipGoal, PriorityIssue, Programme, StrategicObjective
 
@@ -38,7 +39,7 @@ class PartnershipGoalInline(admin.TabularInline):
 
 
 @admin.register(Programme)
-class ProgrammeAdmin(admin.ModelAdmin):
+class ProgrammeAdmin(SimpleHistoryAdmin):
     list_display = ["__str__", "partner", "start_year", "end_year", "goal_count"]
     list_filter = ["partner"]
     search_fields = ["partner", "name", "description"]
@@ -53,7 +54,7 @@ class ProgrammeAdmin(admin.ModelAdmin):
 
 
 @admin.register(StrategicObjective)
-class StrategicObjectiveAdmin(admin.ModelAdmin):
+class StrategicObjectiveAdmin(SimpleHistoryAdmin):
     list_display = ["__str__", "programme", "activity_count"]
     list_filter = ["programme"]
     search_fields = ["title", "description"]
@@ -68,7 +69,7 @@ class StrategicObjectiveAdmin(admin.ModelAdmin):
 
 
 @admin.register(PriorityIssue)
-class PriorityIssueAdmin(admin.ModelAdmin):
+class PriorityIssueAdmin(SimpleHistoryAdmin):
     list_display = ["__str__", "programme", "goal_count"]
     list_filter = ["programme"]
     search_fields = ["title"]
@@ -84,7 +85,7 @@ class PriorityIssueAdmin(admin.ModelAdmin):
 
 
 @admin.register(PartnershipGoal)
-class PartnershipGoalAdmin(admin.ModelAdmin):
+class PartnershipGoalAdmin(SimpleHistoryAdmin):
     list_display = ["order", "title", "priority_issue", "programme", "activity_count"]
     list_display_links = ["order", "title"]
     list_filter = ["programme", "priority_issue"]

@@ -15,6 +15,7 @@ from goals.querysets import (
     StrategicObjectiveQuerySet,
 )
 from itpp.db import FieldCheckConstraint
+from itpp.history import tracked
 
 YEAR_VALIDATORS = [MinValueValidator(1994), MaxValueValidator(2100)]
 
@@ -25,6 +26,8 @@ class Programme(models.Model):
     start_year = models.PositiveSmallIntegerField(validators=YEAR_VALIDATORS)
     end_year = models.PositiveSmallIntegerField(validators=YEAR_VALIDATORS)
     description = models.TextField(blank=True)
+
+    history = tracked()
 
     class Meta:
         ordering = ["-start_year", "partner"]
@@ -59,6 +62,7 @@ class StrategicObjective(models.Model):
     description = models.TextField(blank=True)
 
     objects = StrategicObjectiveQuerySet.as_manager()
+    history = tracked()
 
     class Meta:
         ordering = ["programme", "number"]
@@ -85,6 +89,7 @@ class PriorityIssue(models.Model):
     title = models.CharField(max_length=255)
 
     objects = PriorityIssueQuerySet.as_manager()
+    history = tracked()
 
     class Meta:
         ordering = ["programme", "number"]
@@ -121,6 +126,7 @@ class PartnershipGoal(models.Model):
     )
 
     objects = PartnershipGoalQuerySet.as_manager()
+    history = tracked()
 
     class Meta:
         ordering = ["programme", "order"]

@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "rest_framework",
     "django_filters",
     "import_export",
+    "simple_history",
     "accounts",
     "goals",
     "activities",
@@ -59,6 +60,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # Nothing is visible without logging in; public views opt out with @login_not_required.
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    # Makes the request (its user and path) available to the change history.
+    "simple_history.middleware.HistoryRequestMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
