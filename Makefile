@@ -13,7 +13,7 @@ TEST_DATABASE_URL ?= $(or $(DATABASE_URL),postgres://postgres@127.0.0.1:5432/itp
 
 export DJANGO_SETTINGS_MODULE := itpp.settings
 
-.PHONY: help install run serve migrate test test-quick lint format checks check-deploy \
+.PHONY: help install run serve migrate test lint format checks check-deploy backup restore \
 	compose-up compose-down compose-logs clean
 
 help: ## List the targets
@@ -71,6 +71,13 @@ check-deploy: install ## manage.py check --deploy with production settings (no w
 		DJANGO_DEBUG=false DJANGO_SECRET_KEY="$$(scripts/random-secret)" DJANGO_ALLOWED_HOSTS=itpp.example.org \
 		DATABASE_URL="$(TEST_DATABASE_URL)" \
 		$(PY) manage.py check --deploy --fail-level WARNING
+
+backup: install ## Write a timestamped pg_dump of the configured database into backups/
+	$(PY) manage.py backup_database
+
+restore: install ## Restore a backup: make restore FILE=backups/itpp-YYYYmmdd-HHMMSS.dump
+	@test -n "$(FILE)" || { echo "Usage: make restore FILE=backups/itpp-YYYYmmdd-HHMMSS.dump"; exit 2; }
+	$(PY) manage.py restore_database "$(FILE)"
 
 compose-up: ## Build and start the production stack with docker compose (needs .env, see .env.example)
 	docker compose up -d --build

@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "accounts",
     "goals",
     "activities",
+    "maintenance",
 ]
 
 MIDDLEWARE = [
