@@ -1,6 +1,7 @@
 from django.contrib import admin
+from django.contrib.admin.utils import unquote
 from django.db.models import QuerySet
-from django.http import HttpRequest
+from django.http import Http404, HttpRequest
 from django.urls import reverse
 from django.utils.html import format_html
 from import_export.admin import ImportExportMixin
@@ -8,6 +9,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from activities.forms import ActivityForm
 from activities.models import Activity, Ally, DeletedActivity
+from activities.querysets import RESTRICTED, VIEW_RESTRICTED
 from activities.resources import ActivityResource
 from itpp.history import restorable_version
 
@@ -52,6 +54,7 @@ class ActivityAdmin(ImportExportMixin, SimpleHistoryAdmin):
         "goals",
         "status",
         "activity_type",
+        "releasability",
         StartYearFilter,
         "allies",
     ]
@@ -61,7 +64,7 @@ class ActivityAdmin(ImportExportMixin, SimpleHistoryAdmin):
     list_select_related = ["programme"]
     readonly_fields = ["created_by", "created_at", "updated_by", "updated_at"]
     fieldsets = [
-        (None, {"fields": ["programme", "title", "activity_type", "status"]}),
+        (None, {"fields": ["programme", "title", "activity_type", "status", "releasability"]}),
         ("When and where", {"fields": ["start_date", "end_date", "location"]}),
         ("Under the programme", {"fields": ["goals", "objectives"]}),
         (
@@ -73,7 +76,8 @@ class ActivityAdmin(ImportExportMixin, SimpleHistoryAdmin):
     ]
 
     def get_queryset(self, request: HttpRequest) -> QuerySet:
-        return super().get_queryset(request).prefetch_related("goals")
+        # The admin honours releasability like every other view.
+        return super().get_queryset(request).visible_to(request.user).prefetch_related("goals")
 
     @admin.display(description="Partnership goals")
     def goal_list(self, obj: Activity) -> str:
@@ -86,6 +90,23 @@ class ActivityAdmin(ImportExportMixin, SimpleHistoryAdmin):
         super().save_model(request, obj, form, change)
 
     history_list_display = ["history_channel"]
+
+    def _hide_restricted_history(self, request: HttpRequest, object_id: str) -> None:
+        # simple-history's views read the historical table directly, around get_queryset().
+        if request.user.has_perm(VIEW_RESTRICTED):
+            return
+        if Activity.history.filter(id=unquote(object_id), releasability=RESTRICTED).exists():
+            raise Http404
+
+    def history_view(self, request: HttpRequest, object_id: str, extra_context=None):
+        self._hide_restricted_history(request, object_id)
+        return super().history_view(request, object_id, extra_context)
+
+    def history_form_view(
+        self, request: HttpRequest, object_id: str, version_id, extra_context=None
+    ):
+        self._hide_restricted_history(request, object_id)
+        return super().history_form_view(request, object_id, version_id, extra_context)
 
     def get_export_queryset(self, request: HttpRequest) -> QuerySet:
         return super().get_export_queryset(request).with_related()
@@ -107,6 +128,8 @@ class DeletedActivityAdmin(admin.ModelAdmin):
 
     def get_queryset(self, request: HttpRequest) -> QuerySet:
         deleted = super().get_queryset(request).filter(history_type="-")
+        if not request.user.has_perm(VIEW_RESTRICTED):
+            deleted = deleted.exclude(releasability=RESTRICTED)
         return deleted.exclude(id__in=Activity.objects.values("id"))
 
     def has_add_permission(self, request: HttpRequest) -> bool:

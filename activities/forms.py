@@ -24,6 +24,7 @@ class ActivityForm(forms.ModelForm):
             "title",
             "activity_type",
             "status",
+            "releasability",
             "start_date",
             "end_date",
             "goals",

@@ -57,6 +57,12 @@ class ActivityStatus(models.TextChoices):
     CANCELLED = "cancelled", "Cancelled"
 
 
+class Releasability(models.TextChoices):
+    PUBLIC = "public", "Public (may appear in public diplomacy material)"
+    INTERNAL = "internal", "Internal (all roles)"
+    RESTRICTED = "restricted", "Restricted (only those allowed to see restricted activities)"
+
+
 class Activity(models.Model):
     programme = models.ForeignKey(Programme, on_delete=models.PROTECT, related_name="activities")
     title = models.CharField(max_length=255)
@@ -98,6 +104,17 @@ class Activity(models.Model):
         help_text="For Women, Peace and Security reporting; cannot exceed participants.",
     )
     outcome = models.TextField(blank=True, validators=[MaxLengthValidator(20000)])
+    releasability = models.CharField(
+        max_length=10,
+        choices=Releasability.choices,
+        default=Releasability.INTERNAL,
+        db_index=True,
+    )
+    version = models.PositiveIntegerField(
+        default=1,
+        editable=False,
+        help_text="Goes up by one at every save; lets a writer detect a concurrent change.",
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -124,6 +141,7 @@ class Activity(models.Model):
     class Meta:
         ordering = ["-start_date", "-id"]
         verbose_name_plural = "activities"
+        permissions = [("view_restricted_activity", "Can view restricted activities")]
         indexes = [
             models.Index(fields=["programme", "-start_date"], name="activity_programme_start"),
         ]
@@ -147,6 +165,11 @@ class Activity(models.Model):
                 condition=Q(activity_type__in=ActivityType.values),
                 name="activity_type_valid",
                 violation_error_message="Choose one of the activity types.",
+            ),
+            models.CheckConstraint(
+                condition=Q(releasability__in=Releasability.values),
+                name="activity_releasability_valid",
+                violation_error_message="Choose one of the releasability levels.",
             ),
             models.CheckConstraint(
                 condition=Q(status__in=ActivityStatus.values),

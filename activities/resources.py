@@ -107,6 +107,7 @@ class ActivityResource(resources.ModelResource):
             "title",
             "activity_type",
             "status",
+            "releasability",
             "start_date",
             "end_date",
             "location",

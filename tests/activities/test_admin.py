@@ -72,6 +72,7 @@ def activity_form_data(japan, **overrides) -> dict:
         "title": "Table-top exercise on cyber incident response",
         "activity_type": "exercise",
         "status": "completed",
+        "releasability": "internal",
         "start_date": "2025-02-10",
         "end_date": "2025-02-11",
         "goals": [goal.pk],
