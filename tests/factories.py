@@ -86,11 +86,12 @@ class ActivityFactory(factory.django.DjangoModelFactory):
 
     @factory.post_generation
     def goals(self, create, extracted, **kwargs):
-        """Goals given, or one new goal of the activity's programme (an activity needs one)."""
+        """Goals given, else the programme's first goal (or a new one): an activity needs one."""
         if not create:
             return
         if extracted is None:
-            extracted = [PartnershipGoalFactory(programme=self.programme)]
+            first = self.programme.partnership_goals.order_by("order").first()
+            extracted = [first or PartnershipGoalFactory(programme=self.programme)]
         self.goals.set(extracted)
 
     @factory.post_generation
