@@ -13,7 +13,7 @@ TEST_DATABASE_URL ?= $(or $(DATABASE_URL),postgres://postgres@127.0.0.1:5432/itp
 
 export DJANGO_SETTINGS_MODULE := itpp.settings
 
-.PHONY: help install run serve migrate test lint format checks check-deploy backup restore \
+.PHONY: help install run serve migrate test lint format checks check-deploy backup restore bench \
 	compose-up compose-down compose-logs clean
 
 help: ## List the targets
@@ -78,6 +78,13 @@ backup: install ## Write a timestamped pg_dump of the configured database into b
 restore: install ## Restore a backup: make restore FILE=backups/itpp-YYYYmmdd-HHMMSS.dump
 	@test -n "$(FILE)" || { echo "Usage: make restore FILE=backups/itpp-YYYYmmdd-HHMMSS.dump"; exit 2; }
 	$(PY) manage.py restore_database "$(FILE)"
+
+SIZES ?= 100000
+bench: install ## Benchmark against PostgreSQL's floor (SIZES="100000 1000000"); see docs/performance.md
+	@command -v wrk >/dev/null || { command -v apt-get >/dev/null && [ "$$(id -u)" = 0 ] \
+		&& DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; } || true
+	@DATABASE_URL="$(TEST_DATABASE_URL)" scripts/ensure-postgres "$(PY)"
+	BENCH_DATABASE_URL="$(TEST_DATABASE_URL)" $(PY) bench/run.py --sizes $(SIZES)
 
 compose-up: ## Build and start the production stack with docker compose (needs .env, see .env.example)
 	docker compose up -d --build

@@ -1,0 +1,598 @@
+"""ITPP Tracker benchmark: measures the app against PostgreSQL's own floor.
+
+Run with `make bench` (100,000 activities) or `make bench SIZES="100000 1000000"`.
+For each size it prepares a database of generated activities, starts gunicorn with two
+workers on loopback, and measures, interleaving the compared requests and taking medians
+so that the machine's noise cancels out:
+
+- the activity list (100 rows, filtered and ordered) over the API ÷ a hand-written query
+  that returns the same page as JSON with its count;
+- the progress endpoint ÷ the GROUP BY queries it needs;
+- a deep page ÷ the first page; the first page at the largest size ÷ at the smallest;
+- the CSV export of everything: rows per second and the serving worker's peak memory;
+- the dashboard and the activity list page: server time and queries per page;
+- load from wrk at several concurrency levels: throughput, p50/p95/p99 and errors.
+
+It prints a table and writes bench/results/latest.json (and a timestamped copy).
+This is a measurement tool, not a test: nothing here fails a build.
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import json
+import os
+import platform
+import re
+import secrets
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from contextlib import closing, contextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+import psycopg2
+
+ROOT = Path(__file__).resolve().parents[1]
+RESULTS = ROOT / "bench" / "results"
+PYTHON = sys.executable
+SEED = 1
+LIST_QUERY = "status=completed&ordering=-start_date&page_size=100"
+TARGETS = {
+    "list_ratio": 2.0,
+    "progress_ratio": 1.5,
+    "scale_ratio": 1.5,
+    "deep_page_ratio": 1.5,
+    "csv_memory_ratio": 1.2,
+}
+
+
+# --------------------------------------------------------------------------- setup
+
+
+def database_url(base: str, size: int) -> str:
+    parts = urlsplit(base)
+    return urlunsplit(parts._replace(path=f"/itpp_bench_{size}"))
+
+
+def connect(url: str):
+    return psycopg2.connect(url)
+
+
+def ensure_database(url: str) -> None:
+    parts = urlsplit(url)
+    name = parts.path.lstrip("/")
+    admin = urlunsplit(parts._replace(path="/postgres"))
+    with closing(psycopg2.connect(admin)) as conn:
+        conn.autocommit = True
+        with conn.cursor() as cursor:
+            cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
+            if cursor.fetchone() is None:
+                cursor.execute(f'CREATE DATABASE "{name}"')
+
+
+def django_env(url: str, secret: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")}
+    env.update(
+        DATABASE_URL=url,
+        DJANGO_SETTINGS_MODULE="itpp.settings",
+        DJANGO_DEBUG="false",
+        DJANGO_SECRET_KEY=secret,
+        DJANGO_ALLOWED_HOSTS="127.0.0.1,localhost,testserver",
+        DJANGO_SECURE_SSL_REDIRECT="false",
+        DJANGO_SECURE_COOKIES="false",
+        DJANGO_LOG_LEVEL="WARNING",
+    )
+    return env
+
+
+def manage(env: dict[str, str], *args: str) -> str:
+    result = subprocess.run(  # noqa: S603
+        [PYTHON, "manage.py", *args],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if result.returncode != 0:
+        raise SystemExit(f"manage.py {' '.join(args)} failed:\n{result.stdout}\n{result.stderr}")
+    return result.stdout
+
+
+SETUP_SNIPPET = """
+import json
+from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY, get_user_model
+from django.contrib.auth.models import Group
+from django.contrib.sessions.backends.db import SessionStore
+from goals.models import Programme
+user, _ = get_user_model().objects.get_or_create(username="bench")
+user.groups.add(Group.objects.get(name="Programme managers"))
+session = SessionStore()
+session[SESSION_KEY] = str(user.pk)
+session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+session[HASH_SESSION_KEY] = user.get_session_auth_hash()
+session.create()
+programme = Programme.objects.order_by("pk").first()
+print(json.dumps({"session": session.session_key, "programme": programme.pk}))
+"""
+
+QUERY_COUNT_SNIPPET = """
+import json
+from django.contrib.auth import get_user_model
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+client = Client()
+client.force_login(get_user_model().objects.get(username="bench"))
+counts = {}
+for name, url in [("dashboard", "/"), ("activity list", "/activities/?page_size=100")]:
+    with CaptureQueriesContext(connection) as queries:
+        status = client.get(url).status_code
+    counts[name] = {"status": status, "queries": len(queries)}
+print(json.dumps(counts))
+"""
+
+
+def prepare(url: str, size: int, secret: str) -> dict:
+    ensure_database(url)
+    env = django_env(url, secret)
+    manage(env, "migrate", "--noinput", "--verbosity", "0")
+    with closing(connect(url)) as conn, conn.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*) FROM activities_activity a JOIN auth_user u ON u.id = a.created_by_id "
+            "WHERE u.username = 'demo-data'"
+        )
+        present = cursor.fetchone()[0]
+    if present != size:
+        print(f"  generating {size:,} activities (seed {SEED})…", flush=True)
+        manage(env, "generate_demo_data", "--activities", str(size), "--seed", str(SEED), "--clear")
+        with closing(connect(url)) as conn:
+            conn.autocommit = True
+            with conn.cursor() as cursor:
+                cursor.execute("VACUUM ANALYZE")
+    setup = json.loads(manage(env, "shell", "-c", SETUP_SNIPPET).strip().splitlines()[-1])
+    token = manage(env, "create_api_token", "bench").strip().splitlines()[-1].strip()
+    return {"env": env, "token": token, **setup}
+
+
+def free_port() -> int:
+    with closing(socket.socket()) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@contextmanager
+def gunicorn(env: dict[str, str]):
+    port = free_port()
+    process = subprocess.Popen(  # noqa: S603
+        [
+            str(Path(PYTHON).with_name("gunicorn")),
+            "itpp.wsgi",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--workers",
+            "2",
+            "--log-level",
+            "warning",
+        ],
+        cwd=ROOT,
+        env=env,
+    )
+    try:
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            try:
+                if request(port, "/healthz/")[0] == 200:
+                    break
+            except OSError:
+                time.sleep(0.2)
+        else:
+            raise SystemExit("gunicorn did not come up")
+        yield port, process
+    finally:
+        process.send_signal(signal.SIGTERM)
+        process.wait(timeout=30)
+
+
+# --------------------------------------------------------------------------- measuring
+
+
+def request(port: int, path: str, headers: dict[str, str] | None = None) -> tuple[int, bytes]:
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=300)
+    try:
+        conn.request("GET", path, headers=headers or {})
+        response = conn.getresponse()
+        return response.status, response.read()
+    finally:
+        conn.close()
+
+
+def timed(call: Callable[[], object]) -> float:
+    started = time.perf_counter()
+    call()
+    return (time.perf_counter() - started) * 1000
+
+
+def interleaved(calls: dict[str, Callable[[], object]], repeats: int) -> dict[str, float]:
+    """Median milliseconds of each call, run in turn so that noise hits all alike."""
+    for call in calls.values():  # warm caches and connections
+        call()
+    samples: dict[str, list[float]] = {name: [] for name in calls}
+    for _ in range(repeats):
+        for name, call in calls.items():
+            samples[name].append(timed(call))
+    return {name: statistics.median(values) for name, values in samples.items()}
+
+
+def api(port: int, token: str, path: str) -> Callable[[], bytes]:
+    headers = {"Authorization": f"Token {token}", "Accept": "application/json"}
+
+    def call() -> bytes:
+        status, body = request(port, path, headers)
+        if status != 200:
+            raise SystemExit(f"{path} answered {status}: {body[:300]!r}")
+        return body
+
+    return call
+
+
+def page(port: int, session: str, path: str) -> Callable[[], bytes]:
+    def call() -> bytes:
+        status, body = request(port, path, {"Cookie": f"sessionid={session}"})
+        if status != 200:
+            raise SystemExit(f"{path} answered {status}")
+        return body
+
+    return call
+
+
+def sql(conn, query: str, params: list | None = None) -> Callable[[], object]:
+    def call() -> object:
+        with conn.cursor() as cursor:
+            cursor.execute(query, params or [])
+            return cursor.fetchall()
+
+    return call
+
+
+# The same page as the API returns, built by PostgreSQL alone: the floor for the list.
+LIST_SQL = """
+WITH matching AS (
+    SELECT * FROM activities_activity WHERE status = 'completed'
+), page AS (
+    SELECT * FROM matching ORDER BY start_date DESC, id DESC LIMIT 100
+)
+SELECT json_build_object(
+    'count', (SELECT count(*) FROM matching),
+    'results', (
+        SELECT json_agg(json_build_object(
+            'id', p.id, 'programme', p.programme_id, 'title', p.title,
+            'description', p.description, 'activity_type', p.activity_type,
+            'status', p.status, 'releasability', p.releasability,
+            'start_date', p.start_date, 'end_date', p.end_date,
+            'location', p.location,
+            'goals', (
+                SELECT coalesce(json_agg(g.partnershipgoal_id ORDER BY g.partnershipgoal_id), '[]')
+                FROM activities_activity_goals g WHERE g.activity_id = p.id),
+            'objectives', (
+                SELECT coalesce(
+                    json_agg(o.strategicobjective_id ORDER BY o.strategicobjective_id), '[]')
+                FROM activities_activity_objectives o WHERE o.activity_id = p.id),
+            'allies', (
+                SELECT coalesce(json_agg(l.ally_id ORDER BY l.ally_id), '[]')
+                FROM activities_activity_allies l WHERE l.activity_id = p.id),
+            'lead_organisation', p.lead_organisation, 'participants', p.participants,
+            'women_participants', p.women_participants, 'outcome', p.outcome,
+            'created_by', cu.username, 'updated_by', uu.username,
+            'created_at', p.created_at, 'updated_at', p.updated_at, 'version', p.version
+        ) ORDER BY p.start_date DESC, p.id DESC)
+        FROM page p
+        LEFT JOIN auth_user cu ON cu.id = p.created_by_id
+        LEFT JOIN auth_user uu ON uu.id = p.updated_by_id
+    )
+)::text
+"""
+
+# What the progress endpoint needs: distinct activities per status, per level.
+PROGRESS_SQL = [
+    """
+    SELECT g.id, count(DISTINCT a.id),
+           count(DISTINCT a.id) FILTER (WHERE a.status = 'planned'),
+           count(DISTINCT a.id) FILTER (WHERE a.status = 'ongoing'),
+           count(DISTINCT a.id) FILTER (WHERE a.status = 'completed'),
+           count(DISTINCT a.id) FILTER (WHERE a.status = 'postponed'),
+           count(DISTINCT a.id) FILTER (WHERE a.status = 'cancelled'),
+           max(a.start_date) FILTER (WHERE a.status IN ('ongoing', 'completed'))
+    FROM goals_partnershipgoal g
+    LEFT JOIN activities_activity_goals ag ON ag.partnershipgoal_id = g.id
+    LEFT JOIN activities_activity a ON a.id = ag.activity_id
+    WHERE g.programme_id = %(programme)s GROUP BY g.id
+    """,
+    """
+    SELECT o.id, count(DISTINCT a.id),
+           count(DISTINCT a.id) FILTER (WHERE a.status = 'planned'),
+           count(DISTINCT a.id) FILTER (WHERE a.status = 'ongoing'),
+           count(DISTINCT a.id) FILTER (WHERE a.status = 'completed'),
+           count(DISTINCT a.id) FILTER (WHERE a.status = 'postponed'),
+           count(DISTINCT a.id) FILTER (WHERE a.status = 'cancelled'),
+           max(a.start_date) FILTER (WHERE a.status IN ('ongoing', 'completed'))
+    FROM goals_strategicobjective o
+    LEFT JOIN activities_activity_objectives ao ON ao.strategicobjective_id = o.id
+    LEFT JOIN activities_activity a ON a.id = ao.activity_id
+    WHERE o.programme_id = %(programme)s GROUP BY o.id
+    """,
+    """
+    SELECT i.id, count(DISTINCT a.id),
+           count(DISTINCT a.id) FILTER (WHERE a.status = 'planned'),
+           count(DISTINCT a.id) FILTER (WHERE a.status = 'ongoing'),
+           count(DISTINCT a.id) FILTER (WHERE a.status = 'completed'),
+           count(DISTINCT a.id) FILTER (WHERE a.status = 'postponed'),
+           count(DISTINCT a.id) FILTER (WHERE a.status = 'cancelled'),
+           max(a.start_date) FILTER (WHERE a.status IN ('ongoing', 'completed'))
+    FROM goals_priorityissue i
+    LEFT JOIN goals_partnershipgoal g ON g.priority_issue_id = i.id
+    LEFT JOIN activities_activity_goals ag ON ag.partnershipgoal_id = g.id
+    LEFT JOIN activities_activity a ON a.id = ag.activity_id
+    WHERE i.programme_id = %(programme)s GROUP BY i.id
+    """,
+]
+
+
+def progress_floor(conn, programme: int) -> Callable[[], object]:
+    def call() -> object:
+        with conn.cursor() as cursor:
+            for query in PROGRESS_SQL:
+                cursor.execute(query, {"programme": programme})
+                cursor.fetchall()
+
+    return call
+
+
+def worker_peak_kib(master: int) -> int:
+    """The highest peak resident memory (VmHWM) among the gunicorn workers."""
+    peak = 0
+    for status in Path("/proc").glob("[0-9]*/status"):
+        try:
+            text = status.read_text()
+        except OSError:
+            continue
+        if re.search(rf"^PPid:\s+{master}$", text, re.M):
+            match = re.search(r"^VmHWM:\s+(\d+) kB", text, re.M)
+            if match:
+                peak = max(peak, int(match[1]))
+    return peak
+
+
+def measure_csv(env: dict[str, str], token: str) -> dict[str, float]:
+    # A fresh server, so the peak memory is the export's alone.
+    with gunicorn(env) as (port, process):
+        api(port, token, "/api/v1/activities/?page_size=1")()
+        before = worker_peak_kib(process.pid)
+        started = time.perf_counter()
+        status, body = request(
+            port, "/api/v1/activities/?format=csv", {"Authorization": f"Token {token}"}
+        )
+        elapsed = time.perf_counter() - started
+        if status != 200:
+            raise SystemExit(f"CSV export answered {status}")
+        rows = body.count(b"\n") - 1
+        return {
+            "rows": rows,
+            "seconds": round(elapsed, 2),
+            "rows_per_second": round(rows / elapsed),
+            "worker_peak_mib_before": round(before / 1024, 1),
+            "worker_peak_mib": round(worker_peak_kib(process.pid) / 1024, 1),
+        }
+
+
+WRK_SCRIPT = ROOT / "bench" / "percentiles.lua"
+
+
+def load(port: int, token: str, programme: int, seconds: int) -> list[dict]:
+    wrk = shutil.which("wrk")
+    if wrk is None:
+        return [{"skipped": "wrk is not installed (apt-get install wrk)"}]
+    results = []
+    for name, path in [
+        ("activity list", f"/api/v1/activities/?{LIST_QUERY}"),
+        ("progress", f"/api/v1/progress/?programme={programme}"),
+    ]:
+        for connections in (1, 4, 16):
+            output = subprocess.run(  # noqa: S603
+                [
+                    wrk,
+                    "--threads",
+                    "1",
+                    "--connections",
+                    str(connections),
+                    "--duration",
+                    f"{seconds}s",
+                    "--timeout",
+                    "30s",
+                    "--header",
+                    f"Authorization: Token {token}",
+                    "--script",
+                    str(WRK_SCRIPT),
+                    f"http://127.0.0.1:{port}{path}",
+                ],
+                capture_output=True,
+                text=True,
+                timeout=seconds + 60,
+                check=False,
+            ).stdout
+            figures = json.loads(output.strip().splitlines()[-1])
+            results.append({"endpoint": name, "connections": connections, **figures})
+    return results
+
+
+# --------------------------------------------------------------------------- main
+
+
+def run_size(base_url: str, size: int, repeats: int, load_seconds: int, secret: str) -> dict:
+    url = database_url(base_url, size)
+    print(f"\n== {size:,} activities ({url.rsplit('/', 1)[-1]})", flush=True)
+    setup = prepare(url, size, secret)
+    env, token, programme = setup["env"], setup["token"], setup["programme"]
+    with closing(connect(url)) as count_conn, count_conn.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM activities_activity")
+        total = cursor.fetchone()[0]
+    last_page = max(1, -(-total // 100))
+    figures: dict = {"size": size}
+    with gunicorn(env) as (port, _), closing(connect(url)) as conn:
+        conn.autocommit = True
+        print("  list and progress…", flush=True)
+        medians = interleaved(
+            {
+                "api_list": api(port, token, f"/api/v1/activities/?{LIST_QUERY}"),
+                "sql_list": sql(conn, LIST_SQL),
+                "api_progress": api(port, token, f"/api/v1/progress/?programme={programme}"),
+                "sql_progress": progress_floor(conn, programme),
+                "api_first_page": api(
+                    port, token, "/api/v1/activities/?ordering=-start_date&page_size=100"
+                ),
+                "api_deep_page": api(
+                    port,
+                    token,
+                    f"/api/v1/activities/?ordering=-start_date&page_size=100&page={last_page}",
+                ),
+            },
+            repeats,
+        )
+        figures["medians_ms"] = {k: round(v, 2) for k, v in medians.items()}
+        figures["list_ratio"] = medians["api_list"] / medians["sql_list"]
+        figures["progress_ratio"] = medians["api_progress"] / medians["sql_progress"]
+        figures["deep_page_ratio"] = medians["api_deep_page"] / medians["api_first_page"]
+        print("  pages…", flush=True)
+        pages = interleaved(
+            {
+                "dashboard": page(port, setup["session"], "/"),
+                "activity list page": page(port, setup["session"], "/activities/"),
+            },
+            max(5, repeats // 3),
+        )
+        figures["pages_ms"] = {k: round(v, 1) for k, v in pages.items()}
+        figures["page_queries"] = json.loads(
+            manage(env, "shell", "-c", QUERY_COUNT_SNIPPET).strip().splitlines()[-1]
+        )
+        print("  load…", flush=True)
+        figures["load"] = load(port, token, programme, load_seconds)
+    print("  CSV export…", flush=True)
+    figures["csv"] = measure_csv(env, token)
+    return figures
+
+
+def machine() -> dict:
+    memory = Path("/proc/meminfo").read_text().splitlines()[0].split()[1]
+    model = re.search(r"model name\s*:\s*(.+)", Path("/proc/cpuinfo").read_text())
+    url = os.environ.get("BENCH_DATABASE_URL", DEFAULT_URL)
+    with closing(psycopg2.connect(url)) as conn, conn.cursor() as cursor:
+        cursor.execute("SHOW server_version")
+        postgres = cursor.fetchone()[0]
+    return {
+        "cpus": os.cpu_count(),
+        "cpu": model[1] if model else platform.processor(),
+        "memory_gib": round(int(memory) / 1024 / 1024, 1),
+        "python": platform.python_version(),
+        "postgresql": postgres,
+    }
+
+
+DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/postgres"
+
+
+def verdict(value: float | None, target: float) -> str:
+    if value is None:
+        return "—"
+    return f"{value:.2f} ({'met' if value <= target else 'MISSED'}, ≤ {target})"
+
+
+def line(label: str, value: object) -> None:
+    print(f"  {label:<34}{value}")
+
+
+def report(runs: list[dict]) -> dict:
+    summary: dict = {"targets": TARGETS}
+    for run in runs:
+        print(f"\n{run['size']:,} activities")
+        for key, label in [
+            ("list_ratio", "activity list API ÷ SQL floor"),
+            ("progress_ratio", "progress API ÷ GROUP BY"),
+            ("deep_page_ratio", "deep page ÷ first page"),
+        ]:
+            line(label, verdict(run[key], TARGETS[key]))
+        line("medians (ms)", run["medians_ms"])
+        line("pages (ms)", run["pages_ms"])
+        line("queries per page", run["page_queries"])
+        csv = run["csv"]
+        line(
+            "CSV export",
+            f"{csv['rows']:,} rows in {csv['seconds']} s = {csv['rows_per_second']:,} rows/s, "
+            f"worker peak {csv['worker_peak_mib']} MiB",
+        )
+        for row in run["load"]:
+            if "skipped" in row:
+                line("load", row["skipped"])
+                break
+            line(
+                f"load {row['endpoint']} c={row['connections']}",
+                f"{row['requests_per_second']:.1f} req/s  p50 {row['p50_ms']:.1f}  "
+                f"p95 {row['p95_ms']:.1f}  p99 {row['p99_ms']:.1f} ms  errors {row['errors']}",
+            )
+    if len(runs) > 1:
+        small, large = runs[0], runs[-1]
+        scale = large["medians_ms"]["api_first_page"] / small["medians_ms"]["api_first_page"]
+        memory = large["csv"]["worker_peak_mib"] / small["csv"]["worker_peak_mib"]
+        summary["scale_ratio"] = scale
+        summary["csv_memory_ratio"] = memory
+        print()
+        line(
+            f"first page {large['size']:,} ÷ {small['size']:,}",
+            verdict(scale, TARGETS["scale_ratio"]),
+        )
+        line("CSV worker peak memory ratio", verdict(memory, TARGETS["csv_memory_ratio"]))
+    return summary
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[100_000])
+    parser.add_argument("--repeats", type=int, default=25)
+    parser.add_argument("--load-seconds", type=int, default=8)
+    args = parser.parse_args()
+    base = os.environ.get("BENCH_DATABASE_URL", DEFAULT_URL)
+    secret = secrets.token_urlsafe(50)
+    manage(
+        django_env(database_url(base, args.sizes[0]), secret),
+        "collectstatic",
+        "--noinput",
+        "-v",
+        "0",
+    )
+    runs = [
+        run_size(base, size, args.repeats, args.load_seconds, secret) for size in sorted(args.sizes)
+    ]
+    summary = report(runs)
+    result = {
+        "when": datetime.now(UTC).isoformat(timespec="seconds"),
+        "machine": machine(),
+        "runs": runs,
+        "summary": summary,
+    }
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
+    for name in (f"{stamp}.json", "latest.json"):
+        (RESULTS / name).write_text(json.dumps(result, indent=2, default=str))
+    print(f"\nWrote {RESULTS / 'latest.json'}")
+
+
+if __name__ == "__main__":
+    main()
