@@ -1,11 +1,19 @@
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.db.models import Count, QuerySet
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from simple_history.admin import SimpleHistoryAdmin
 
-from goals.models import PartnershipGoal, PriorityIssue, Programme, StrategicObjective
+from goals.models import (
+    GoalAssessment,
+    PartnershipGoal,
+    PriorityIssue,
+    Programme,
+    StockTake,
+    StrategicObjective,
+)
+from goals.services import close_stocktake
 
 GOAL_ACTIVITIES_SHOWN = 20
 
@@ -127,3 +135,76 @@ class PartnershipGoalAdmin(SimpleHistoryAdmin):
             items,
             activities_changelist_link(f"goals__id__exact={obj.pk}", total),
         )
+
+
+class GoalAssessmentInline(admin.TabularInline):
+    model = GoalAssessment
+    extra = 0
+    fields = ["goal", "rating", "narrative", "next_steps", "assessed_on", "assessed_by"]
+    readonly_fields = ["assessed_by"]
+    autocomplete_fields = ["goal"]
+
+    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
+        return not (obj and obj.is_closed) and super().has_change_permission(request, obj)
+
+    def has_add_permission(self, request: HttpRequest, obj=None) -> bool:
+        return not (obj and obj.is_closed) and super().has_add_permission(request, obj)
+
+    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
+        return not (obj and obj.is_closed) and super().has_delete_permission(request, obj)
+
+
+@admin.register(StockTake)
+class StockTakeAdmin(SimpleHistoryAdmin):
+    list_display = ["title", "programme", "period_start", "period_end", "status", "closed_at"]
+    list_filter = ["programme", "status"]
+    search_fields = ["title"]
+    list_select_related = ["programme"]
+    readonly_fields = ["status", "closed_at", "closed_by"]
+    inlines = [GoalAssessmentInline]
+    actions = ["close_selected"]
+
+    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
+        # A closed stock-take is a record: it can be read, never edited.
+        return not (obj and obj.is_closed) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
+        return not (obj and obj.is_closed) and super().has_delete_permission(request, obj)
+
+    def save_formset(self, request: HttpRequest, form, formset, change: bool) -> None:
+        for assessment in formset.save(commit=False):
+            assessment.assessed_by = request.user
+            assessment.save()
+        for deleted in formset.deleted_objects:
+            deleted.delete()
+        formset.save_m2m()
+
+    @admin.action(description="Close the selected stock-takes (freezes their snapshot)")
+    def close_selected(self, request: HttpRequest, queryset: QuerySet) -> None:
+        closed = 0
+        for stocktake in queryset.filter(status="open"):
+            close_stocktake(stocktake, user=request.user)
+            closed += 1
+        self.message_user(request, f"Closed {closed} stock-take(s).", messages.SUCCESS)
+
+
+@admin.register(GoalAssessment)
+class GoalAssessmentAdmin(SimpleHistoryAdmin):
+    list_display = ["goal", "stocktake", "rating", "assessed_on", "assessed_by"]
+    list_filter = ["stocktake__programme", "stocktake", "rating", "goal__priority_issue"]
+    search_fields = ["goal__title", "narrative", "next_steps"]
+    list_select_related = ["goal", "stocktake", "assessed_by"]
+    autocomplete_fields = ["goal"]
+    readonly_fields = ["assessed_by"]
+
+    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
+        closed = obj is not None and obj.stocktake.is_closed
+        return not closed and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
+        closed = obj is not None and obj.stocktake.is_closed
+        return not closed and super().has_delete_permission(request, obj)
+
+    def save_model(self, request: HttpRequest, obj: GoalAssessment, form, change: bool) -> None:
+        obj.assessed_by = request.user
+        super().save_model(request, obj, form, change)

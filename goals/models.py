@@ -4,10 +4,12 @@ A Programme is one partner's ITPP for one cycle. Its Strategic Objectives and pr
 issues structure the Partnership Goals, against which activities are logged.
 """
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
+from django.utils import timezone
 
 from goals.querysets import (
     PartnershipGoalQuerySet,
@@ -156,3 +158,165 @@ class PartnershipGoal(models.Model):
             raise ValidationError(
                 {"priority_issue": "Choose a priority issue of the goal's own programme."}
             )
+
+
+class StockTakeStatus(models.TextChoices):
+    OPEN = "open", "Open"
+    CLOSED = "closed", "Closed"
+
+
+class StockTake(models.Model):
+    """One edition of taking stock of the programme's progress, e.g. "2025 annual review".
+
+    While open, goal assessments can be written and changed. Closing it freezes a snapshot
+    of the assessments and the activity counts as they stood, so a closed stock-take reads
+    the same forever, whatever happens to the activities afterwards.
+    """
+
+    programme = models.ForeignKey(Programme, on_delete=models.PROTECT, related_name="stocktakes")
+    title = models.CharField(max_length=255)
+    period_start = models.DateField()
+    period_end = models.DateField()
+    status = models.CharField(
+        max_length=10, choices=StockTakeStatus.choices, default=StockTakeStatus.OPEN, db_index=True
+    )
+    closed_at = models.DateTimeField(null=True, blank=True, editable=False)
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+    )
+    # Frozen at closing: {"all": {...}, "unrestricted": {...}}, each with the counts per
+    # goal, objective and priority issue, and the assessments (see goals/services.py).
+    snapshot = models.JSONField(null=True, blank=True, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    history = tracked()
+
+    class Meta:
+        ordering = ["programme", "-period_end", "-id"]
+        verbose_name = "stock-take"
+        constraints = [
+            FieldCheckConstraint(
+                field="period_end",
+                condition=Q(period_start__lte=F("period_end")),
+                name="stocktake_period_start_not_after_end",
+                violation_error_message="The period cannot end before it starts.",
+            ),
+            models.UniqueConstraint(
+                fields=["programme", "title"],
+                name="stocktake_unique_title_per_programme",
+                violation_error_message="This programme already has a stock-take with this title.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.title} ({self.get_status_display().lower()})"
+
+    def save(self, *args, **kwargs) -> None:
+        # The last line of defence for paths that skip full_clean(): a closed stock-take
+        # only changes through goals.services.close_stocktake(), which passes _closing.
+        if self.was_closed() and not getattr(self, "_closing", False):
+            raise ValidationError(CLOSED_MESSAGE)
+        super().save(*args, **kwargs)
+
+    def clean(self) -> None:
+        super().clean()
+        if self.was_closed():
+            raise ValidationError(CLOSED_MESSAGE)
+
+    @property
+    def is_closed(self) -> bool:
+        return self.status == StockTakeStatus.CLOSED
+
+    def was_closed(self) -> bool:
+        """Whether the stored row is closed (the instance may carry unsaved edits)."""
+        if self.pk is None:
+            return False
+        stored = StockTake.objects.filter(pk=self.pk).values_list("status", flat=True).first()
+        return stored == StockTakeStatus.CLOSED
+
+
+CLOSED_MESSAGE = "This stock-take is closed and can no longer be changed; open a new one."
+
+
+class Rating(models.TextChoices):
+    NOT_STARTED = "not_started", "Not started"
+    LIMITED_PROGRESS = "limited_progress", "Limited progress"
+    ON_TRACK = "on_track", "On track"
+    ACHIEVED = "achieved", "Achieved"
+    AT_RISK = "at_risk", "At risk"
+
+
+class GoalAssessment(models.Model):
+    """A judgement of one goal's progress, made in one stock-take."""
+
+    stocktake = models.ForeignKey(
+        StockTake, on_delete=models.CASCADE, related_name="assessments", verbose_name="stock-take"
+    )
+    goal = models.ForeignKey(PartnershipGoal, on_delete=models.PROTECT, related_name="assessments")
+    rating = models.CharField(max_length=20, choices=Rating.choices, db_index=True)
+    narrative = models.TextField(
+        blank=True, help_text="What was achieved, and what comes next.", max_length=20000
+    )
+    next_steps = models.TextField(blank=True, max_length=20000)
+    assessed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+    )
+    assessed_on = models.DateField(default=timezone.localdate)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    history = tracked()
+
+    class Meta:
+        ordering = ["stocktake", "goal__order"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["stocktake", "goal"],
+                name="assessment_one_per_goal_and_stocktake",
+                violation_error_message="This goal is already assessed in this stock-take.",
+            ),
+            models.CheckConstraint(
+                condition=Q(rating__in=Rating.values),
+                name="assessment_rating_valid",
+                violation_error_message="Choose one of the ratings.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.goal} — {self.get_rating_display()}"
+
+    def save(self, *args, **kwargs) -> None:
+        if self.stocktake_id and (
+            self.stocktake.was_closed() or (self.pk and self._stored_stocktake_closed())
+        ):
+            raise ValidationError(CLOSED_MESSAGE)
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        if self.stocktake.was_closed():
+            raise ValidationError(CLOSED_MESSAGE)
+        return super().delete(*args, **kwargs)
+
+    def clean(self) -> None:
+        super().clean()
+        if not (self.stocktake_id and self.goal_id):
+            return
+        if self.stocktake.was_closed() or (self.pk and self._stored_stocktake_closed()):
+            raise ValidationError(CLOSED_MESSAGE)
+        if self.goal.programme_id != self.stocktake.programme_id:
+            raise ValidationError({"goal": "Choose a goal of the stock-take's programme."})
+
+    def _stored_stocktake_closed(self) -> bool:
+        stored = GoalAssessment.objects.filter(pk=self.pk).values_list(
+            "stocktake__status", flat=True
+        )
+        return stored.first() == StockTakeStatus.CLOSED

@@ -33,11 +33,22 @@ def prefix_q(q: Q, path: str) -> Q:
     return prefixed
 
 
-def activity_scope(*, year: int | None = None, visible: Q | None = None) -> Q:
-    """The activities that count: those starting in `year`, among those a user may see."""
+def activity_scope(
+    *,
+    year: int | None = None,
+    start: date | None = None,
+    end: date | None = None,
+    visible: Q | None = None,
+) -> Q:
+    """The activities that count: those starting in `year` (or between `start` and `end`,
+    inclusive), among those a user may see (`visible`, from activities.querysets)."""
     scope = Q()
     if year is not None:
         scope &= Q(start_date__gte=date(year, 1, 1), start_date__lt=date(year + 1, 1, 1))
+    if start is not None:
+        scope &= Q(start_date__gte=start)
+    if end is not None:
+        scope &= Q(start_date__lte=end)
     if visible is not None:
         scope &= visible
     return scope
@@ -93,3 +104,49 @@ def activity_counts(row: Any) -> dict[str, int]:
     counts = {"total": row.activities_total}
     counts.update({status: getattr(row, f"activities_{status}") for status in ACTIVITY_STATUSES})
     return counts
+
+
+def programme_progress(programme: Any, scope: Q | None = None) -> dict[str, list[dict[str, Any]]]:
+    """Where a programme stands: distinct-activity counts per goal, objective and priority
+    issue, one aggregate query per level. The progress API, the dashboard and the
+    stock-take snapshots all read this."""
+    from goals.models import PartnershipGoal, PriorityIssue, StrategicObjective
+
+    def latest(row: Any) -> str | None:
+        return row.latest_activity_date.isoformat() if row.latest_activity_date else None
+
+    goals = PartnershipGoal.objects.filter(programme=programme).with_activity_counts(scope)
+    objectives = StrategicObjective.objects.filter(programme=programme).with_activity_counts(scope)
+    issues = PriorityIssue.objects.filter(programme=programme).with_activity_counts(scope)
+    return {
+        "goals": [
+            {
+                "id": goal.pk,
+                "title": goal.title,
+                "priority_issue": goal.priority_issue_id,
+                "activities": activity_counts(goal),
+                "latest_activity_date": latest(goal),
+            }
+            for goal in goals.order_by("order")
+        ],
+        "objectives": [
+            {
+                "id": objective.pk,
+                "number": objective.number,
+                "title": objective.title,
+                "activities": activity_counts(objective),
+                "latest_activity_date": latest(objective),
+            }
+            for objective in objectives.order_by("number")
+        ],
+        "priority_issues": [
+            {
+                "id": issue.pk,
+                "number": issue.number,
+                "title": issue.title,
+                "activities": activity_counts(issue),
+                "latest_activity_date": latest(issue),
+            }
+            for issue in issues.order_by("number")
+        ],
+    }
