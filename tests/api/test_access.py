@@ -223,3 +223,16 @@ def test_a_user_with_two_roles_has_the_union(japan, activity):
     user = UserFactory(roles=["Viewers", "Programme managers"])
     response = token_client(user).delete(f"/api/v1/activities/{activity.pk}/")
     assert response.status_code == 204
+
+
+def test_an_unexpected_error_is_still_answered_in_json_and_logged(viewer_api, monkeypatch, caplog):
+    from goals.api.views import ProgrammeViewSet
+
+    def broken(self, request, *args, **kwargs):
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(ProgrammeViewSet, "list", broken)
+    response = viewer_api.get("/api/v1/programmes/")
+    assert response.status_code == 500
+    assert response.json() == {"detail": "Internal server error."}
+    assert "boom" in caplog.text
