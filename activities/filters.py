@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import django_filters
 from django.db.models import Exists, OuterRef, Q, QuerySet
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 
 from activities.models import Activity, ActivityStatus, ActivityType, Ally
 from goals.models import PartnershipGoal, PriorityIssue, Programme, StrategicObjective
@@ -97,3 +99,11 @@ class ActivityFilterSet(django_filters.FilterSet):
             | Q(location__icontains=value)
             | Q(outcome__icontains=value)
         )
+
+
+# The link filters work through a method, so the API schema is told their types here.
+for _name in ("goal", "objective", "priority_issue"):
+    extend_schema_field(OpenApiTypes.INT)(ActivityFilterSet.base_filters[_name])
+extend_schema_field({"type": "string", "pattern": "^[A-Z]{2}$"})(
+    ActivityFilterSet.base_filters["ally"]
+)

@@ -5,6 +5,7 @@ variables (or a `.env` file beside manage.py, which `make run` writes for the qu
 start). See docs/configuration.md for the full table.
 """
 
+from datetime import timedelta
 from pathlib import Path
 
 import environ
@@ -43,6 +44,9 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "rest_framework",
+    "knox",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "django_filters",
     "import_export",
     "simple_history",
@@ -146,11 +150,48 @@ SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 
 REST_FRAMEWORK = {
+    # Token first: an anonymous request is then answered 401 with a WWW-Authenticate
+    # header (with session authentication alone it would be 403). Browsers keep using
+    # the session, with CSRF protection.
     "DEFAULT_AUTHENTICATION_CLASSES": [
+        "knox.auth.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
-    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.DjangoModelPermissions"],
+    "DEFAULT_PERMISSION_CLASSES": ["itpp.api.permissions.ModelPermissions"],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_PAGINATION_CLASS": "itpp.api.pagination.Pagination",
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_SCHEMA_CLASS": "itpp.api.schema.AutoSchema",
+    "EXCEPTION_HANDLER": "itpp.api.exceptions.exception_handler",
+}
+# API tokens are stored hashed; `create_api_token` sets each one's expiry.
+REST_KNOX = {
+    "TOKEN_TTL": timedelta(days=90),
+    "AUTO_REFRESH": False,
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "ITPP Tracker API",
+    "DESCRIPTION": (
+        "The programme framework, the activity log and progress of Individually Tailored "
+        "Partnership Programmes. Authenticate with `Authorization: Token <key>` (see "
+        "`manage.py create_api_token`) or a browser session. Errors are JSON: 400 with the "
+        "offending field names as keys (or `non_field_errors`), otherwise `detail`."
+    ),
+    "VERSION": "1.0.0",
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
+    # Separate request and response components: read-only fields are not asked for.
+    "COMPONENT_SPLIT_REQUEST": True,
+    # Swagger UI from the sidecar's static files: nothing is loaded from a CDN.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "ENUM_NAME_OVERRIDES": {
+        "ActivityTypeEnum": "activities.models.ActivityType",
+        "ActivityStatusEnum": "activities.models.ActivityStatus",
+    },
 }
 
 # django-import-export: an import is one transaction, so an invalid row saves nothing.

@@ -14,4 +14,5 @@ urlpatterns = [
     path("healthz/", healthz, name="healthz"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("admin/", admin.site.urls),
+    path("api/v1/", include(("itpp.api.urls", "api"))),
 ]

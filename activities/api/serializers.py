@@ -1,0 +1,103 @@
+"""The activity log over the API: links as ids (Allies as codes), rules from the model."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from rest_framework import serializers
+
+from activities import services
+from activities.models import Activity, Ally
+from goals.models import PartnershipGoal, Programme, StrategicObjective
+from itpp.api.exceptions import validation_error
+from itpp.api.serializers import ValidatedModelSerializer
+
+
+class AllySerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Ally
+        fields = ["code", "name"]
+
+
+class ActivitySerializer(ValidatedModelSerializer):
+    programme = serializers.PrimaryKeyRelatedField(
+        queryset=Programme.objects.all(),
+        required=False,
+        help_text="May be left out on creation: the goals' programme is then used.",
+    )
+    goals = serializers.PrimaryKeyRelatedField(
+        many=True,
+        queryset=PartnershipGoal.objects.all(),
+        allow_empty=False,
+        help_text="Ids of the Partnership Goals this activity served (at least one).",
+    )
+    objectives = serializers.PrimaryKeyRelatedField(
+        many=True,
+        queryset=StrategicObjective.objects.all(),
+        required=False,
+        help_text="Ids of the Strategic Objectives.",
+    )
+    allies = serializers.SlugRelatedField(
+        many=True,
+        slug_field="code",
+        queryset=Ally.objects.all(),
+        required=False,
+        help_text='Codes of the Allies that took part, e.g. "FR".',
+    )
+    created_by = serializers.SlugRelatedField(
+        slug_field="username", read_only=True, allow_null=True
+    )
+    updated_by = serializers.SlugRelatedField(
+        slug_field="username", read_only=True, allow_null=True
+    )
+
+    class Meta:
+        model = Activity
+        fields = [
+            "id",
+            "programme",
+            "title",
+            "description",
+            "activity_type",
+            "status",
+            "start_date",
+            "end_date",
+            "location",
+            "goals",
+            "objectives",
+            "allies",
+            "lead_organisation",
+            "participants",
+            "women_participants",
+            "outcome",
+            "created_by",
+            "updated_by",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = ["created_at", "updated_at"]
+
+    def prepare_instance(self, instance: Activity, attrs: dict[str, Any]) -> None:
+        if instance.programme_id is None and attrs.get("goals"):
+            instance.programme = attrs["programme"] = services.programme_of_goals(attrs["goals"])
+
+    def validate_instance(self, instance: Activity, attrs: dict[str, Any]) -> None:
+        # On a partial update, the links not sent must still fit the (maybe new) programme.
+        goals = attrs.get("goals", self.instance.goals.all() if self.instance else None)
+        objectives = attrs.get(
+            "objectives", self.instance.objectives.all() if self.instance else None
+        )
+        Activity.clean_links(instance.programme, goals, objectives)
+
+    def create(self, validated_data: dict[str, Any]) -> Activity:
+        return self._write(services.create_activity, data=validated_data)
+
+    def update(self, instance: Activity, validated_data: dict[str, Any]) -> Activity:
+        return self._write(services.update_activity, activity=instance, data=validated_data)
+
+    def _write(self, service, **kwargs: Any) -> Activity:
+        try:
+            return service(user=self.context["request"].user, **kwargs)
+        except DjangoValidationError as error:
+            raise validation_error(error) from None

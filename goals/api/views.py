@@ -1,0 +1,119 @@
+"""The programme framework (read-only) and where a programme stands."""
+
+from __future__ import annotations
+
+from drf_spectacular.utils import extend_schema
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from activities.models import Activity
+from goals.api.serializers import (
+    PartnershipGoalSerializer,
+    PriorityIssueSerializer,
+    ProgrammeSerializer,
+    ProgressQuerySerializer,
+    ProgressSerializer,
+    StrategicObjectiveSerializer,
+)
+from goals.filters import (
+    PartnershipGoalFilterSet,
+    PriorityIssueFilterSet,
+    StrategicObjectiveFilterSet,
+)
+from goals.models import PartnershipGoal, PriorityIssue, Programme, StrategicObjective
+from goals.querysets import activity_counts, activity_scope
+from itpp.api.views import APIView, ReadOnlyModelViewSet
+
+
+class ProgrammeViewSet(ReadOnlyModelViewSet):
+    """Partner programmes (one partner, one cycle). Read-only."""
+
+    queryset = Programme.objects.all()
+    serializer_class = ProgrammeSerializer
+
+
+class StrategicObjectiveViewSet(ReadOnlyModelViewSet):
+    """The Strategic Objectives of the programmes. Read-only."""
+
+    queryset = StrategicObjective.objects.all()
+    serializer_class = StrategicObjectiveSerializer
+    filterset_class = StrategicObjectiveFilterSet
+
+
+class PriorityIssueViewSet(ReadOnlyModelViewSet):
+    """The priority issues that group a programme's goals. Read-only."""
+
+    queryset = PriorityIssue.objects.all()
+    serializer_class = PriorityIssueSerializer
+    filterset_class = PriorityIssueFilterSet
+
+
+class PartnershipGoalViewSet(ReadOnlyModelViewSet):
+    """The Partnership Goals, against which activities are logged. Read-only."""
+
+    queryset = PartnershipGoal.objects.all()
+    serializer_class = PartnershipGoalSerializer
+    filterset_class = PartnershipGoalFilterSet
+
+
+class ProgressView(APIView):
+    """Where a programme stands: distinct activities per goal, objective and priority issue."""
+
+    # For the permission check: reading progress means reading activities.
+    queryset = Activity.objects.none()
+
+    @extend_schema(
+        parameters=[ProgressQuerySerializer],
+        responses=ProgressSerializer,
+        description=(
+            "Counts of distinct activities, in total and by status, for each Partnership "
+            "Goal, Strategic Objective and priority issue of the programme. An activity that "
+            "serves two goals of one priority issue counts once for that issue. An unknown "
+            "programme id is a 400 on `programme`."
+        ),
+    )
+    def get(self, request: Request) -> Response:
+        query = ProgressQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        programme = query.validated_data["programme"]
+        year = query.validated_data.get("year")
+        # The same counting as the dashboard: one aggregate query per level.
+        scope = activity_scope(year=year)
+        goals = PartnershipGoal.objects.filter(programme=programme).with_activity_counts(scope)
+        objectives = StrategicObjective.objects.filter(programme=programme).with_activity_counts(
+            scope
+        )
+        issues = PriorityIssue.objects.filter(programme=programme).with_activity_counts(scope)
+        report = {
+            "programme": programme.pk,
+            "year": year,
+            "goals": [
+                {
+                    "id": goal.pk,
+                    "title": goal.title,
+                    "priority_issue_id": goal.priority_issue_id,
+                    "activities": activity_counts(goal),
+                    "latest_activity_date": goal.latest_activity_date,
+                }
+                for goal in goals
+            ],
+            "objectives": [
+                {
+                    "id": objective.pk,
+                    "number": objective.number,
+                    "title": objective.title,
+                    "activities": activity_counts(objective),
+                }
+                for objective in objectives
+            ],
+            "priority_issues": [
+                {
+                    "id": issue.pk,
+                    "number": issue.number,
+                    "title": issue.title,
+                    "activities": activity_counts(issue),
+                }
+                for issue in issues
+            ],
+        }
+        return Response(ProgressSerializer(report).data)

@@ -1,0 +1,64 @@
+"""The OpenAPI description of the errors every endpoint can answer with.
+
+drf-spectacular documents the successful responses; the errors are added here so the
+schema is truthful for clients and for the fuzzing in the test suite.
+"""
+
+from __future__ import annotations
+
+from drf_spectacular import openapi
+from drf_spectacular.plumbing import ResolvedComponent
+
+ERROR_SCHEMA = {
+    "type": "object",
+    "description": "Why the request was refused.",
+    "properties": {"detail": {"type": "string"}},
+    "required": ["detail"],
+}
+VALIDATION_ERROR_SCHEMA = {
+    "type": "object",
+    "description": (
+        "The messages for each offending field (query parameter or body field), or "
+        "`non_field_errors` for the request as a whole."
+    ),
+    "additionalProperties": {"type": "array", "items": {"type": "string"}},
+}
+ERRORS = {
+    "400": ("ValidationError", VALIDATION_ERROR_SCHEMA, "Invalid input."),
+    "401": ("Error", ERROR_SCHEMA, "Not authenticated (no, invalid or expired token)."),
+    "403": ("Error", ERROR_SCHEMA, "The account's role does not allow this."),
+    "404": ("Error", ERROR_SCHEMA, "No such object (or page)."),
+}
+
+
+class AutoSchema(openapi.AutoSchema):
+    def _error_codes(self) -> list[str]:
+        codes = ["401", "403"]
+        has_query = self.method == "GET" and (
+            self._is_list_view() or self.get_override_parameters() or self.get_filter_backends()
+        )
+        if self.method in ("POST", "PUT", "PATCH") or has_query:
+            codes.append("400")
+        if "{" in self.path or (self.method == "GET" and self._is_list_view()):
+            # Detail views: unknown id. Lists: a page beyond the last.
+            codes.append("404")
+        return sorted(codes)
+
+    def _get_response_bodies(self, direction: str = "response") -> dict:
+        responses = super()._get_response_bodies(direction)
+        if direction != "response":
+            return responses
+        for code in self._error_codes():
+            name, schema, description = ERRORS[code]
+            component = ResolvedComponent(
+                name=name, type=ResolvedComponent.SCHEMA, schema=schema, object=name
+            )
+            self.registry.register_on_missing(component)
+            responses.setdefault(
+                code,
+                {
+                    "content": {"application/json": {"schema": component.ref}},
+                    "description": description,
+                },
+            )
+        return responses

@@ -1,0 +1,26 @@
+"""Version 1 of the REST API, mounted at /api/v1/ under the namespace `api`."""
+
+from django.contrib.auth.decorators import login_required
+from django.urls import include, path, re_path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+from itpp.api.views import LoginExemptMixin, not_found
+
+
+class SchemaView(LoginExemptMixin, SpectacularAPIView):
+    """The OpenAPI schema: for API clients, so a 401 rather than a login redirect."""
+
+
+urlpatterns = [
+    path("", include("goals.api.urls")),
+    path("", include("activities.api.urls")),
+    path("schema/", SchemaView.as_view(), name="schema"),
+    # A page for people: without a session it sends them to the login page, like the site.
+    # (DRF exempts its views from LoginRequiredMiddleware, so ask for the login here.)
+    path(
+        "docs/",
+        login_required(SpectacularSwaggerView.as_view(url_name="api:schema")),
+        name="docs",
+    ),
+    re_path(r"^(?P<path>.*/)?$", not_found),
+]

@@ -1,0 +1,52 @@
+"""Clients of the API, authenticated as a consumer would be: with a token."""
+
+from collections.abc import Callable
+from datetime import timedelta
+
+import pytest
+from knox.models import AuthToken
+from rest_framework.test import APIClient
+
+from tests.factories import UserFactory
+
+
+def token_client(user) -> APIClient:
+    _, key = AuthToken.objects.create(user=user, expiry=timedelta(days=1))
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Token {key}")
+    return client
+
+
+@pytest.fixture
+def api_as(db) -> Callable[[str | None], APIClient]:
+    """api_as("Editors") is a token client of a new user with that role; api_as(None) has
+    no role; api_as("superuser") is a superuser."""
+
+    def make(role: str | None) -> APIClient:
+        if role == "superuser":
+            user = UserFactory(is_superuser=True, is_staff=True)
+        else:
+            user = UserFactory(roles=[role] if role else None)
+        return token_client(user)
+
+    return make
+
+
+@pytest.fixture
+def anonymous() -> APIClient:
+    return APIClient()
+
+
+@pytest.fixture
+def viewer_api(viewer) -> APIClient:
+    return token_client(viewer)
+
+
+@pytest.fixture
+def editor_api(editor) -> APIClient:
+    return token_client(editor)
+
+
+@pytest.fixture
+def manager_api(manager) -> APIClient:
+    return token_client(manager)
