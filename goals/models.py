@@ -8,10 +8,12 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
+from django.urls import reverse
 
 from goals.querysets import (
     PartnershipGoalQuerySet,
     PriorityIssueQuerySet,
+    ProgrammeQuerySet,
     StrategicObjectiveQuerySet,
 )
 from itpp.db import FieldCheckConstraint
@@ -25,6 +27,8 @@ class Programme(models.Model):
     start_year = models.PositiveSmallIntegerField(validators=YEAR_VALIDATORS)
     end_year = models.PositiveSmallIntegerField(validators=YEAR_VALIDATORS)
     description = models.TextField(blank=True)
+
+    objects = ProgrammeQuerySet.as_manager()
 
     class Meta:
         ordering = ["-start_year", "partner"]
@@ -139,6 +143,9 @@ class PartnershipGoal(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("goals:detail", args=[self.pk])
 
     def clean(self) -> None:
         super().clean()
