@@ -45,6 +45,8 @@ serve: migrate ## Serve with gunicorn (as in production) instead of the developm
 
 test: install ## Set everything up and run the whole test suite on PostgreSQL
 	@DATABASE_URL="$(TEST_DATABASE_URL)" scripts/ensure-postgres "$(PY)"
+	@# The browser tests drive Debian's Chromium (skip them with PYTEST_ARGS="-m 'not browser'").
+	@scripts/ensure-chromium
 	@# The tests run with production settings, whose static storage needs the manifest.
 	DJANGO_DEBUG=false DJANGO_SECRET_KEY="$$(scripts/random-secret)" \
 		$(PY) manage.py collectstatic --noinput --verbosity 0

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.core.exceptions import ValidationError
+from django.forms.boundfield import BoundWidget
 
 from activities.models import Activity
+from goals.models import PartnershipGoal, PriorityIssue, Programme, StrategicObjective
 from itpp.history import m2m_ids
 
 
@@ -62,3 +66,65 @@ class ActivityForm(forms.ModelForm):
                 for message in messages:
                     self.add_error(field, message)
         return cleaned_data
+
+
+class ActivityPageForm(ActivityForm):
+    """The staff pages' form. Only presentation is added here; the rules are the base form's.
+
+    The programme is chosen before the form is shown (it decides which goals and
+    objectives are offered), so it travels as a hidden field and is fixed once saved.
+    """
+
+    class Meta(ActivityForm.Meta):
+        widgets = {
+            "programme": forms.HiddenInput,
+            "start_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "end_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "goals": forms.CheckboxSelectMultiple,
+            "objectives": forms.CheckboxSelectMultiple,
+            "allies": forms.CheckboxSelectMultiple,
+            "description": forms.Textarea(attrs={"rows": 4}),
+            "outcome": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def __init__(self, *args: Any, programme: Programme, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.programme = programme
+        self.fields["programme"].initial = programme.pk
+        if self.instance.pk:
+            self.fields["programme"].disabled = True
+        self.fields["goals"].queryset = PartnershipGoal.objects.filter(
+            programme=programme
+        ).select_related("priority_issue")
+        self.fields["objectives"].queryset = StrategicObjective.objects.filter(programme=programme)
+        for name, field in self.fields.items():
+            widget = field.widget
+            if isinstance(widget, forms.CheckboxSelectMultiple):
+                css = "form-check-input"
+            elif isinstance(widget, forms.Select):
+                css = "form-select"
+            else:
+                css = "form-control"
+            widget.attrs["class"] = css
+            if field.help_text:
+                widget.attrs["aria-describedby"] = f"{self.auto_id % name}_help"
+
+    def full_clean(self) -> None:
+        super().full_clean()
+        # Mark the inputs in error, so the styling and screen readers both point at them.
+        for name in self.errors:
+            if name not in self.fields:
+                continue
+            attrs = self.fields[name].widget.attrs
+            attrs["class"] = f"{attrs.get('class', '')} is-invalid".strip()
+            attrs["aria-invalid"] = "true"
+            described = [attrs.get("aria-describedby", ""), f"{self.auto_id % name}_error"]
+            attrs["aria-describedby"] = " ".join(filter(None, described))
+
+    def goal_groups(self) -> list[tuple[PriorityIssue, list[BoundWidget]]]:
+        """The goal checkboxes grouped under their priority issue, in programme order."""
+        groups: dict[int, tuple[PriorityIssue, list[BoundWidget]]] = {}
+        for option in self["goals"].subwidgets:
+            issue = option.data["value"].instance.priority_issue
+            groups.setdefault(issue.pk, (issue, []))[1].append(option)
+        return sorted(groups.values(), key=lambda group: group[0].number)

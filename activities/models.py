@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator, RegexValidator
 from django.db import models
 from django.db.models import F, Q
+from django.urls import reverse
 from django.utils import timezone
 
 from activities.querysets import ActivityQuerySet
@@ -180,6 +181,9 @@ class Activity(models.Model):
 
     def __str__(self) -> str:
         return f"{self.title} ({self.start_date:%d %b %Y})" if self.start_date else self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("activities:detail", args=[self.pk])
 
     def clean(self) -> None:
         super().clean()

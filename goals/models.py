@@ -9,11 +9,13 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
+from django.urls import reverse
 from django.utils import timezone
 
 from goals.querysets import (
     PartnershipGoalQuerySet,
     PriorityIssueQuerySet,
+    ProgrammeQuerySet,
     StrategicObjectiveQuerySet,
 )
 from itpp.db import FieldCheckConstraint
@@ -29,6 +31,7 @@ class Programme(models.Model):
     end_year = models.PositiveSmallIntegerField(validators=YEAR_VALIDATORS)
     description = models.TextField(blank=True)
 
+    objects = ProgrammeQuerySet.as_manager()
     history = tracked()
 
     class Meta:
@@ -147,6 +150,9 @@ class PartnershipGoal(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("goals:detail", args=[self.pk])
 
     def clean(self) -> None:
         super().clean()

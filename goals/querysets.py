@@ -11,6 +11,7 @@ from typing import Any
 
 from django.db import models
 from django.db.models import Count, Max, Q
+from django.utils import timezone
 
 # Kept as plain strings so that this module does not import the activities app
 # (which itself imports the framework models).
@@ -84,6 +85,19 @@ class ActivityCountsQuerySet(models.QuerySet):
             filter=counted(Q(**{f"{path}__status__in": HELD_STATUSES})),
         )
         return self.annotate(**annotations)
+
+
+class ProgrammeQuerySet(ActivityCountsQuerySet):
+    activities_path = "activities"
+
+    def current(self, today: date | None = None) -> Any:
+        """The programme whose cycle includes today, else the latest one (None if none).
+
+        Returns a Programme; typed loosely because this module cannot import the model.
+        """
+        year = (today or timezone.localdate()).year
+        running = self.filter(start_year__lte=year, end_year__gte=year).order_by("-start_year")
+        return running.first() or self.order_by("-start_year", "partner").first()
 
 
 class StrategicObjectiveQuerySet(ActivityCountsQuerySet):

@@ -1,6 +1,5 @@
 from django.contrib import admin
 from django.urls import include, path
-from django.views.generic import RedirectView
 
 from itpp.views import healthz
 
@@ -9,8 +8,9 @@ admin.site.site_title = "ITPP Tracker"
 admin.site.index_title = "Programme data"
 
 urlpatterns = [
-    # Until the staff pages exist, the admin is the home page.
-    path("", RedirectView.as_view(pattern_name="admin:index"), name="home"),
+    # The dashboard (at /) and the goal pages.
+    path("", include("goals.urls")),
+    path("activities/", include("activities.urls")),
     path("healthz/", healthz, name="healthz"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("admin/", admin.site.urls),

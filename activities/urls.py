@@ -1,0 +1,14 @@
+from django.urls import path
+
+from activities import views
+
+app_name = "activities"
+
+urlpatterns = [
+    path("", views.ActivityListView.as_view(), name="list"),
+    path("export.csv", views.ActivityExportView.as_view(), name="export"),
+    path("new/", views.ActivityCreateView.as_view(), name="create"),
+    path("<int:pk>/", views.ActivityDetailView.as_view(), name="detail"),
+    path("<int:pk>/edit/", views.ActivityUpdateView.as_view(), name="update"),
+    path("<int:pk>/delete/", views.ActivityDeleteView.as_view(), name="delete"),
+]
