@@ -44,6 +44,9 @@ class ActivityForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
+        if "releasability" in self.fields:
+            # Left out means the model's default ("internal"), as in the API and imports.
+            self.fields["releasability"].required = False
         # Reverting to a historical version (the admin's history view, or restoring a
         # deleted activity): show that version's links, not today's (or none).
         version = getattr(self.instance, "_history", None)  # set by simple-history
@@ -51,6 +54,11 @@ class ActivityForm(forms.ModelForm):
             for name, ids in m2m_ids(version).items():
                 if name in self.fields:
                     self.initial[name] = list(ids)
+
+    def clean_releasability(self) -> str:
+        return self.cleaned_data.get("releasability") or Activity._meta.get_field(
+            "releasability"
+        ).get_default()
 
     def clean(self) -> dict:
         cleaned_data = super().clean()
