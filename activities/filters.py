@@ -7,7 +7,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
-from activities.models import Activity, ActivityStatus, ActivityType, Ally
+from activities.models import Activity, ActivityStatus, ActivityType, Ally, Releasability
 from goals.models import PartnershipGoal, PriorityIssue, Programme, StrategicObjective
 
 
@@ -44,6 +44,7 @@ class ActivityFilterSet(django_filters.FilterSet):
     )
     activity_type = django_filters.MultipleChoiceFilter(choices=ActivityType.choices, label="Type")
     status = django_filters.MultipleChoiceFilter(choices=ActivityStatus.choices)
+    releasability = django_filters.MultipleChoiceFilter(choices=Releasability.choices)
     ally = django_filters.ModelMultipleChoiceFilter(
         queryset=Ally.objects.all(),
         to_field_name="code",

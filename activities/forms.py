@@ -56,9 +56,10 @@ class ActivityForm(forms.ModelForm):
                     self.initial[name] = list(ids)
 
     def clean_releasability(self) -> str:
-        return self.cleaned_data.get("releasability") or Activity._meta.get_field(
-            "releasability"
-        ).get_default()
+        return (
+            self.cleaned_data.get("releasability")
+            or Activity._meta.get_field("releasability").get_default()
+        )
 
     def clean(self) -> dict:
         cleaned_data = super().clean()

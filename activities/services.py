@@ -7,17 +7,33 @@ first (`ActivityForm`, or `ActivitySerializer`, both run `full_clean()` and
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from typing import Any
+import functools
+from collections.abc import Callable, Iterable
+from typing import Any, TypeVar
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import F
 
 from activities.models import Activity
 from goals.models import PartnershipGoal, Programme
+from itpp.history import history_batch, m2m_ids, restorable_version
+
+T = TypeVar("T")
 
 LINKS = ("goals", "objectives", "allies")
+
+
+def batched(function: Callable[..., T]) -> Callable[..., T]:
+    """One logical write = one change-log entry, however many history rows it makes."""
+
+    @functools.wraps(function)
+    def wrapper(*args: Any, **kwargs: Any) -> T:
+        with history_batch():
+            return function(*args, **kwargs)
+
+    return wrapper
 
 
 def programme_of_goals(goals: Iterable[PartnershipGoal]) -> Programme | None:
@@ -43,6 +59,7 @@ def _split(data: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
 
 
 @transaction.atomic
+@batched
 def create_activity(*, user: AbstractBaseUser, data: dict[str, Any]) -> Activity:
     """Create an activity from model field values; `goals`, `objectives` and `allies`
     are iterables of instances. Without `programme`, the goals' programme is used."""
@@ -56,11 +73,46 @@ def create_activity(*, user: AbstractBaseUser, data: dict[str, Any]) -> Activity
     return activity
 
 
+class VersionConflict(Exception):
+    """Someone else saved the activity since the writer read it; nothing was written."""
+
+    def __init__(self, current: Activity | None) -> None:
+        self.current = current  # as it now stands, or None if it was deleted
+        super().__init__("The activity was changed by someone else.")
+
+
+def claim_version(activity_id: int, expected_version: int | None) -> int:
+    """Take the next version of an activity, atomically in the database.
+
+    With `expected_version`, a conditional UPDATE succeeds only if the row still has
+    that version: of two concurrent writers holding the same version, the second blocks
+    on the row lock, then finds the version gone and gets VersionConflict. Without it
+    (simple clients), the write goes through and still bumps the version.
+    """
+    rows = Activity.objects.filter(pk=activity_id)
+    if expected_version is not None:
+        rows = rows.filter(version=expected_version)
+    # Only the version column; the save() that follows writes the row and its history.
+    if not rows.update(version=F("version") + 1):  # history-safe
+        raise VersionConflict(Activity.objects.filter(pk=activity_id).first())
+    return Activity.objects.filter(pk=activity_id).values_list("version", flat=True).get()
+
+
 @transaction.atomic
+@batched
 def update_activity(
-    *, activity: Activity, user: AbstractBaseUser, data: dict[str, Any]
+    *,
+    activity: Activity,
+    user: AbstractBaseUser,
+    data: dict[str, Any],
+    expected_version: int | None = None,
 ) -> Activity:
-    """Change the given fields and links of an activity (others stay as they are)."""
+    """Change the given fields and links of an activity (others stay as they are).
+
+    Raises VersionConflict (and writes nothing) when `expected_version` is given and
+    no longer current.
+    """
+    activity.version = claim_version(activity.pk, expected_version)
     fields, links = _split(data)
     for name, value in fields.items():
         setattr(activity, name, value)
@@ -68,4 +120,35 @@ def update_activity(
     activity.save()
     for name, values in links.items():
         getattr(activity, name).set(values)
+    return activity
+
+
+@transaction.atomic
+@batched
+def delete_activity(
+    *, activity: Activity, user: AbstractBaseUser, expected_version: int | None = None
+) -> None:
+    """Delete an activity (its history keeps it, so it can be restored)."""
+    claim_version(activity.pk, expected_version)
+    activity._history_user = user  # recorded on the deletion entry
+    activity.delete()
+
+
+@transaction.atomic
+@batched
+def restore_activity(*, activity_id: int, user: AbstractBaseUser) -> Activity:
+    """Bring back a deleted activity under its old id, as its last version stood,
+    links included."""
+    if Activity.objects.filter(pk=activity_id).exists():
+        raise ValidationError("This activity has not been deleted.")
+    version = restorable_version(Activity.history.filter(id=activity_id))
+    if version is None:
+        raise Activity.DoesNotExist(f"No history for activity {activity_id}.")
+    activity = version.instance
+    activity.updated_by = user
+    activity.version = version.version + 1
+    activity._history_user = user
+    activity.save(force_insert=True)
+    for name, ids in m2m_ids(version).items():
+        getattr(activity, name).set(ids)
     return activity

@@ -50,9 +50,12 @@ def tracked(**kwargs: Any) -> HistoricalRecords:
 
 
 @contextlib.contextmanager
-def history_batch(channel: str) -> Iterator[uuid.UUID]:
-    """Groups the history rows written inside the block into one change-log entry,
-    for writes made outside a request (management commands, scripts)."""
+def history_batch(channel: str | None = None) -> Iterator[uuid.UUID]:
+    """Groups the history rows written inside the block into one change-log entry.
+
+    Services wrap each logical write in it; commands and scripts may also name the
+    channel. Without a channel, it comes from the request being served (or `system`).
+    """
     channel_token = _channel.set(channel)
     batch_token = _batch.set(uuid.uuid4())
     try:
@@ -75,8 +78,10 @@ def stamp_change_context(sender, history_instance, **kwargs) -> None:
     if not isinstance(history_instance, ChangeContext):
         return
     request = getattr(HistoricalRecords.context, "request", None)
-    if _channel.get() is not None:
-        history_instance.history_channel = _channel.get()
+    if _batch.get() is not None:
+        history_instance.history_channel = _channel.get() or (
+            channel_for_path(request.path) if request is not None else "system"
+        )
         history_instance.history_batch = _batch.get()
     elif request is not None:
         history_instance.history_channel = channel_for_path(request.path)
