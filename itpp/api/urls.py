@@ -1,8 +1,9 @@
 """Version 1 of the REST API, mounted at /api/v1/ under the namespace `api`."""
 
+from csp.decorators import csp_update
 from django.contrib.auth.decorators import login_required
 from django.urls import include, path, re_path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from itpp.api.views import LoginExemptMixin, not_found
 
@@ -15,11 +16,17 @@ urlpatterns = [
     path("", include("goals.api.urls")),
     path("", include("activities.api.urls")),
     path("schema/", SchemaView.as_view(), name="schema"),
-    # A page for people: without a session it sends them to the login page, like the site.
+    # A page for people (its script is served separately, so the strict CSP holds);
+    # without a session it sends them to the login page, like the site.
     # (DRF exempts its views from LoginRequiredMiddleware, so ask for the login here.)
     path(
         "docs/",
-        login_required(SpectacularSwaggerView.as_view(url_name="api:schema")),
+        login_required(
+            # Swagger UI sets inline styles from its script; scripts stay strict.
+            csp_update({"style-src": ["'unsafe-inline'"]})(
+                SpectacularSwaggerSplitView.as_view(url_name="api:schema")
+            )
+        ),
         name="docs",
     ),
     re_path(r"^(?P<path>.*/)?$", not_found),

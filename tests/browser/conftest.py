@@ -84,6 +84,14 @@ def make_page(browser: Browser, recorder: PageRecorder, **context_options) -> Pa
     context.route("**/*", recorder.route)
     page = context.new_page()
     page.on("pageerror", lambda error: recorder.errors.append(str(error)))
+    # A blocked inline script or style would break the page quietly: make it loud.
+    page.on(
+        "console",
+        lambda message: (
+            "Content Security Policy" in message.text
+            and recorder.errors.append(f"CSP: {message.text}")
+        ),
+    )
     page.on("dialog", lambda dialog: recorder.errors.append(f"dialog: {dialog.message}"))
     return page
 
