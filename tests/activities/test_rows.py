@@ -1,0 +1,50 @@
+"""The fast row reader gives exactly what the API serializer gives."""
+
+import datetime
+import json
+
+import pytest
+from rest_framework.utils.encoders import JSONEncoder
+
+from activities.api.serializers import ActivitySerializer
+from activities.models import Activity
+from activities.rows import activity_rows, iter_activity_rows
+from goals.models import PartnershipGoal, StrategicObjective
+from tests.factories import ActivityFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def as_json(data) -> list:
+    return json.loads(json.dumps(data, cls=JSONEncoder))
+
+
+def test_rows_match_the_serializer_field_for_field(japan):
+    author = UserFactory(username="author")
+    goals = list(PartnershipGoal.objects.filter(programme=japan, order__in=[12, 3, 7]))
+    ActivityFactory(
+        programme=japan,
+        goals=goals,
+        objectives=list(StrategicObjective.objects.filter(programme=japan)),
+        allies=["US", "AL", "GB"],
+        end_date=datetime.date(2024, 5, 20),
+        participants=12,
+        women_participants=5,
+        created_by=author,
+        updated_by=author,
+        description="Line one\nline two — “quoted”",
+    )
+    ActivityFactory(programme=japan, title="Bare minimum")
+    queryset = Activity.objects.order_by("id")
+    fields = ActivitySerializer.Meta.fields
+    expected = as_json(ActivitySerializer(queryset, many=True).data)
+    assert as_json(activity_rows(queryset, fields)) == expected
+    assert as_json(list(iter_activity_rows(queryset, fields, chunk_size=1))) == expected
+
+
+def test_rows_use_one_query_per_table_whatever_the_number_of_rows(japan, django_assert_num_queries):
+    for number in range(30):
+        ActivityFactory(programme=japan, title=f"Row {number}", allies=["FR", "DE"])
+    fields = ActivitySerializer.Meta.fields
+    with django_assert_num_queries(4):  # activities + goals + objectives + allies
+        assert len(activity_rows(Activity.objects.all()[:25], fields)) == 25
