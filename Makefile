@@ -21,6 +21,7 @@ help: ## List the targets
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	@scripts/ensure-venv "$(PYTHON)" "$(VENV)"
+	@scripts/ensure-system-packages
 	$(PIP) install --quiet --upgrade pip
 	$(PIP) install --quiet -r requirements-dev.txt
 	@touch $@

@@ -164,3 +164,21 @@ def programme_progress(programme: Any, scope: Q | None = None) -> dict[str, list
             for issue in issues.order_by("number")
         ],
     }
+
+
+def status_totals(programme: Any, scope: Q | None = None) -> dict[str, int]:
+    """Distinct activities of the programme in `scope`, in total and by status."""
+    from activities.models import Activity
+
+    rows = (
+        Activity.objects.filter(programme=programme)
+        .filter(scope or Q())
+        .values("status")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    totals = dict.fromkeys(["total", *ACTIVITY_STATUSES], 0)
+    for row in rows:
+        totals[row["status"]] = row["n"]
+    totals["total"] = sum(totals[status] for status in ACTIVITY_STATUSES)
+    return totals

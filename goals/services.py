@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from activities.querysets import RESTRICTED
 from goals.models import CLOSED_MESSAGE, GoalAssessment, StockTake, StockTakeStatus
-from goals.querysets import activity_scope, programme_progress
+from goals.querysets import activity_scope, programme_progress, status_totals
 
 
 def assessments_snapshot(stocktake: StockTake) -> list[dict[str, Any]]:
@@ -44,15 +44,18 @@ def close_stocktake(stocktake: StockTake, *, user: User) -> StockTake:
     if locked.status == StockTakeStatus.CLOSED:
         raise ValidationError(CLOSED_MESSAGE)
     period = {"start": locked.period_start, "end": locked.period_end}
+    views = {"all": None, "unrestricted": ~Q(releasability=RESTRICTED)}
     locked.snapshot = {
         "closed_at": timezone.now().isoformat(),
         "period": {k: v.isoformat() for k, v in period.items()},
         "assessments": assessments_snapshot(locked),
-        "all": programme_progress(locked.programme, activity_scope(**period)),
-        "unrestricted": programme_progress(
-            locked.programme, activity_scope(**period, visible=~Q(releasability=RESTRICTED))
-        ),
     }
+    for view, visible in views.items():
+        scope = activity_scope(**period, visible=visible)
+        locked.snapshot[view] = {
+            **programme_progress(locked.programme, scope),
+            "totals": status_totals(locked.programme, scope),
+        }
     locked.status = StockTakeStatus.CLOSED
     locked.closed_at = timezone.now()
     locked.closed_by = user

@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "goals",
     "activities",
     "maintenance",
+    "reports",
 ]
 
 MIDDLEWARE = [

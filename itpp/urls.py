@@ -11,6 +11,7 @@ urlpatterns = [
     # The dashboard (at /) and the goal pages.
     path("", include("goals.urls")),
     path("activities/", include("activities.urls")),
+    path("reports/", include("reports.urls")),
     path("healthz/", healthz, name="healthz"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("admin/", admin.site.urls),

@@ -1,0 +1,142 @@
+"""The report as an XLSX workbook: one sheet per level of the programme, one of activities."""
+
+from __future__ import annotations
+
+from io import BytesIO
+
+from openpyxl import Workbook
+from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
+
+from reports.data import STATUS_LABELS, STATUSES, TYPE_LABELS, Report
+
+FORMULA_PREFIXES = ("=", "+", "-", "@")
+
+
+def _cell(value):
+    # A workbook is opened by people who did not type the data: no formulas from text.
+    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
+        return "'" + value
+    return value
+
+
+def _sheet(workbook: Workbook, title: str, header: list[str], rows: list[list]) -> None:
+    sheet = workbook.create_sheet(title)
+    sheet.append(header)
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    for row in rows:
+        sheet.append([_cell(value) for value in row])
+    sheet.freeze_panes = "A2"
+    for index, name in enumerate(header, 1):
+        sheet.column_dimensions[get_column_letter(index)].width = max(12, min(60, len(name) + 4))
+
+
+def _rating(assessment) -> tuple[str, str, str]:
+    if assessment is None:
+        return "", "", ""
+    return assessment.rating_label, assessment.narrative, assessment.next_steps
+
+
+def report_workbook(report: Report) -> bytes:
+    workbook = Workbook()
+    summary = workbook.active
+    summary.title = "Summary"
+    for row in [
+        ["Programme", str(report.programme)],
+        ["Report", report.title],
+        ["Period", f"{report.period_start.isoformat()} to {report.period_end.isoformat()}"],
+        ["Generated", report.generated_at.isoformat(timespec="seconds")],
+        ["By", report.generated_by],
+        [],
+        ["Activities", report.totals["total"]],
+        *[[STATUS_LABELS[s], report.totals[s]] for s in STATUSES],
+    ]:
+        summary.append(row)
+    counts = ["Total", *[STATUS_LABELS[s] for s in STATUSES]]
+    _sheet(
+        workbook,
+        "Strategic objectives",
+        ["Number", "Title", *counts],
+        [
+            [
+                o["number"],
+                o["title"],
+                o["activities"]["total"],
+                *[o["activities"][s] for s in STATUSES],
+            ]
+            for o in report.objectives
+        ],
+    )
+    _sheet(
+        workbook,
+        "Priority issues",
+        ["Letter", "Title", *counts],
+        [
+            [chr(96 + i["number"]), i["title"], i["activities"]["total"]]
+            + [i["activities"][s] for s in STATUSES]
+            for i in report.issues
+        ],
+    )
+    _sheet(
+        workbook,
+        "Partnership goals",
+        [
+            "Order",
+            "Goal",
+            "Priority issue",
+            *counts,
+            "Rating",
+            "Narrative",
+            "Next steps",
+            "Participants",
+            "Women participants",
+        ],
+        [
+            [s.goal.order, s.goal.title, s.goal.priority_issue.title, s.counts["total"]]
+            + [s.counts[k] for k in STATUSES]
+            + list(_rating(s.assessment))
+            + [s.participants, s.women_participants]
+            for s in report.goal_sections
+        ],
+    )
+    seen: dict[int, object] = {}
+    for section in report.goal_sections:
+        for activity in section.activities:
+            seen.setdefault(activity.pk, activity)
+    _sheet(
+        workbook,
+        "Activities",
+        [
+            "Id",
+            "Title",
+            "Type",
+            "Status",
+            "Start",
+            "End",
+            "Goals",
+            "Allies",
+            "Location",
+            "Participants",
+            "Women participants",
+        ],
+        [
+            [
+                a.pk,
+                a.title,
+                TYPE_LABELS[a.activity_type],
+                STATUS_LABELS[a.status],
+                a.start_date,
+                a.end_date,
+                "; ".join(g.title for g in a.goals.all()),
+                ", ".join(ally.code for ally in a.allies.all()),
+                a.location,
+                a.participants,
+                a.women_participants,
+            ]
+            for a in sorted(seen.values(), key=lambda a: (a.start_date, a.pk))
+        ],
+    )
+    buffer = BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
