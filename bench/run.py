@@ -303,41 +303,31 @@ SELECT json_build_object(
 """
 
 # What the progress endpoint needs: distinct activities per status, per level.
+COUNTS_SQL = ",\n".join(
+    ["count(DISTINCT a.id)"]
+    + [
+        f"count(DISTINCT a.id) FILTER (WHERE a.status = '{status}')"
+        for status in ("planned", "ongoing", "completed", "postponed", "cancelled")
+    ]
+    + ["max(a.start_date) FILTER (WHERE a.status IN ('ongoing', 'completed'))"]
+)
 PROGRESS_SQL = [
-    """
-    SELECT g.id, count(DISTINCT a.id),
-           count(DISTINCT a.id) FILTER (WHERE a.status = 'planned'),
-           count(DISTINCT a.id) FILTER (WHERE a.status = 'ongoing'),
-           count(DISTINCT a.id) FILTER (WHERE a.status = 'completed'),
-           count(DISTINCT a.id) FILTER (WHERE a.status = 'postponed'),
-           count(DISTINCT a.id) FILTER (WHERE a.status = 'cancelled'),
-           max(a.start_date) FILTER (WHERE a.status IN ('ongoing', 'completed'))
+    f"""
+    SELECT g.id, {COUNTS_SQL}
     FROM goals_partnershipgoal g
     LEFT JOIN activities_activity_goals ag ON ag.partnershipgoal_id = g.id
     LEFT JOIN activities_activity a ON a.id = ag.activity_id
     WHERE g.programme_id = %(programme)s GROUP BY g.id
     """,
-    """
-    SELECT o.id, count(DISTINCT a.id),
-           count(DISTINCT a.id) FILTER (WHERE a.status = 'planned'),
-           count(DISTINCT a.id) FILTER (WHERE a.status = 'ongoing'),
-           count(DISTINCT a.id) FILTER (WHERE a.status = 'completed'),
-           count(DISTINCT a.id) FILTER (WHERE a.status = 'postponed'),
-           count(DISTINCT a.id) FILTER (WHERE a.status = 'cancelled'),
-           max(a.start_date) FILTER (WHERE a.status IN ('ongoing', 'completed'))
+    f"""
+    SELECT o.id, {COUNTS_SQL}
     FROM goals_strategicobjective o
     LEFT JOIN activities_activity_objectives ao ON ao.strategicobjective_id = o.id
     LEFT JOIN activities_activity a ON a.id = ao.activity_id
     WHERE o.programme_id = %(programme)s GROUP BY o.id
     """,
-    """
-    SELECT i.id, count(DISTINCT a.id),
-           count(DISTINCT a.id) FILTER (WHERE a.status = 'planned'),
-           count(DISTINCT a.id) FILTER (WHERE a.status = 'ongoing'),
-           count(DISTINCT a.id) FILTER (WHERE a.status = 'completed'),
-           count(DISTINCT a.id) FILTER (WHERE a.status = 'postponed'),
-           count(DISTINCT a.id) FILTER (WHERE a.status = 'cancelled'),
-           max(a.start_date) FILTER (WHERE a.status IN ('ongoing', 'completed'))
+    f"""
+    SELECT i.id, {COUNTS_SQL}
     FROM goals_priorityissue i
     LEFT JOIN goals_partnershipgoal g ON g.priority_issue_id = i.id
     LEFT JOIN activities_activity_goals ag ON ag.partnershipgoal_id = g.id
