@@ -311,6 +311,7 @@ COUNTS_SQL = ",\n".join(
     ]
     + ["max(a.start_date) FILTER (WHERE a.status IN ('ongoing', 'completed'))"]
 )
+# Built from constants only: no input reaches these strings.
 PROGRESS_SQL = [
     f"""
     SELECT g.id, {COUNTS_SQL}
