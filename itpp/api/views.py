@@ -6,8 +6,9 @@ from typing import Any
 
 from django.contrib.auth.decorators import login_not_required
 from django.http import HttpRequest, JsonResponse
+from rest_framework import exceptions, viewsets
 from rest_framework import views as drf_views
-from rest_framework import viewsets
+from rest_framework.request import Request
 
 # Primary keys are bigints; anything but digits is not an id and gets a 404 before a query.
 ID_PATTERN = "[0-9]+"
@@ -27,15 +28,39 @@ class LoginExemptMixin:
         return login_not_required(super().as_view(*args, **initkwargs))
 
 
-class APIView(LoginExemptMixin, drf_views.APIView):
+class ThrottleRefusalsMixin:
+    """Counts refused requests against the rates too.
+
+    DRF checks the throttles only after authentication and permissions have passed, so
+    requests with a bad token or none (all refused with 401) would never be throttled,
+    and guessing tokens would be free. Here they count against the `anon` rate (by
+    client address) and get 429 once it is spent.
+    """
+
+    def perform_authentication(self, request: Request) -> None:
+        try:
+            super().perform_authentication(request)
+        except exceptions.AuthenticationFailed:
+            self.check_throttles(request)  # the user is anonymous by now
+            raise
+
+    def check_permissions(self, request: Request) -> None:
+        try:
+            super().check_permissions(request)
+        except (exceptions.NotAuthenticated, exceptions.PermissionDenied):
+            self.check_throttles(request)
+            raise
+
+
+class APIView(LoginExemptMixin, ThrottleRefusalsMixin, drf_views.APIView):
     pass
 
 
-class ReadOnlyModelViewSet(LoginExemptMixin, viewsets.ReadOnlyModelViewSet):
+class ReadOnlyModelViewSet(LoginExemptMixin, ThrottleRefusalsMixin, viewsets.ReadOnlyModelViewSet):
     lookup_value_regex = ID_PATTERN
 
 
-class ModelViewSet(LoginExemptMixin, viewsets.ModelViewSet):
+class ModelViewSet(LoginExemptMixin, ThrottleRefusalsMixin, viewsets.ModelViewSet):
     lookup_value_regex = ID_PATTERN
 
 

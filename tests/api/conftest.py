@@ -4,10 +4,19 @@ from collections.abc import Callable
 from datetime import timedelta
 
 import pytest
+from django.core.cache import cache
 from knox.models import AuthToken
 from rest_framework.test import APIClient
 
 from tests.factories import UserFactory
+
+
+@pytest.fixture(autouse=True)
+def _fresh_rate_counters():
+    """The throttles count in the cache, which outlives a test; every test starts afresh."""
+    cache.clear()
+    yield
+    cache.clear()
 
 
 def token_client(user) -> APIClient:
