@@ -6,6 +6,7 @@ from typing import Any
 
 from django.contrib.auth.decorators import login_not_required
 from django.http import HttpRequest, JsonResponse
+from django.views.decorators.csrf import csrf_exempt
 from rest_framework import exceptions, viewsets
 from rest_framework import views as drf_views
 from rest_framework.request import Request
@@ -64,6 +65,7 @@ class ModelViewSet(LoginExemptMixin, ThrottleRefusalsMixin, viewsets.ModelViewSe
     lookup_value_regex = ID_PATTERN
 
 
+@csrf_exempt  # it changes nothing, and the CSRF failure page would be HTML
 @login_not_required
 def not_found(request: HttpRequest, path: str = "") -> JsonResponse:
     """Any other path under /api/v1/: a JSON 404, not the HTML page of the site."""
