@@ -12,7 +12,12 @@ from django.db import IntegrityError
 from django.db.models import QuerySet
 from django.http import Http404, StreamingHttpResponse
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_view,
+)
 from rest_framework import exceptions, status
 from rest_framework.decorators import action
 from rest_framework.renderers import BaseRenderer, JSONRenderer
@@ -116,6 +121,13 @@ class AllyViewSet(ReadOnlyModelViewSet):
     lookup_value_regex = "[A-Z]{2}"
 
 
+@extend_schema_view(
+    retrieve=extend_schema(parameters=[ETAG]),
+    create=extend_schema(parameters=[ETAG]),
+    update=extend_schema(parameters=[IF_MATCH, ETAG]),
+    partial_update=extend_schema(parameters=[IF_MATCH, ETAG]),
+    destroy=extend_schema(parameters=[IF_MATCH]),
+)
 class ActivityViewSet(ModelViewSet):
     """The activity log. Viewers read; Editors also create and change; Programme managers
     also delete and restore. Filters combine with AND; a repeated filter (e.g.
@@ -230,26 +242,6 @@ class ActivityViewSet(ModelViewSet):
         serializer = self.get_serializer()
         rows = serialized_rows(serializer, queryset.iterator(chunk_size=CHUNK_SIZE))
         return csv_response(csv_lines(list(serializer.fields), rows), "activities.csv")
-
-    @extend_schema(parameters=[ETAG])
-    def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        return super().retrieve(request, *args, **kwargs)
-
-    @extend_schema(parameters=[ETAG])
-    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        return super().create(request, *args, **kwargs)
-
-    @extend_schema(parameters=[IF_MATCH, ETAG])
-    def update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        return super().update(request, *args, **kwargs)
-
-    @extend_schema(parameters=[IF_MATCH, ETAG])
-    def partial_update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        return super().partial_update(request, *args, **kwargs)
-
-    @extend_schema(parameters=[IF_MATCH])
-    def destroy(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        return super().destroy(request, *args, **kwargs)
 
     # --- history and restore, which also reach deleted activities ---------------------
 

@@ -42,6 +42,22 @@ def api_as(db) -> Callable[[str | None], APIClient]:
 
 
 @pytest.fixture
+def goal(japan):
+    return japan.partnership_goals.get(order=1)
+
+
+@pytest.fixture
+def valid(goal) -> dict:
+    """A minimal valid activity, as a client would send it."""
+    return {
+        "title": "Cyber defence table-top exercise",
+        "activity_type": "exercise",
+        "start_date": "2025-03-04",
+        "goals": [goal.pk],
+    }
+
+
+@pytest.fixture
 def anonymous() -> APIClient:
     return APIClient()
 

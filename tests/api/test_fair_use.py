@@ -79,16 +79,9 @@ def test_requests_without_valid_credentials_are_throttled_per_address(rates, ano
     assert token_client(viewer).get("/api/v1/programmes/").status_code == 200
 
 
-def test_a_body_over_the_limit_gets_413_json_and_writes_nothing(settings, editor_api, japan):
+def test_a_body_over_the_limit_gets_413_json_and_writes_nothing(settings, editor_api, valid):
     settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 10_000
-    goal = japan.partnership_goals.first()
-    body = {
-        "title": "Big",
-        "activity_type": "visit",
-        "start_date": "2025-01-01",
-        "goals": [goal.pk],
-        "description": "x" * 20_000,
-    }
+    body = {**valid, "description": "x" * 20_000}
     response = editor_api.post("/api/v1/activities/", body, format="json")
     assert response.status_code == 413
     assert "10000 bytes" in response.json()["detail"]

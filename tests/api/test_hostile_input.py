@@ -6,6 +6,7 @@ import json
 
 import pytest
 
+from activities.filters import ActivityFilterSet
 from activities.models import Activity
 from tests.factories import ActivityFactory
 
@@ -22,21 +23,6 @@ UNICODE = [
     "\ufeffzero\u200bwidth",  # BOM and zero-width space
     "𝔘𝔫𝔦𝔠𝔬𝔡𝔢 outside the BMP",
 ]
-
-
-@pytest.fixture
-def goal(japan):
-    return japan.partnership_goals.get(order=1)
-
-
-@pytest.fixture
-def valid(goal) -> dict:
-    return {
-        "title": "Cyber defence table-top exercise",
-        "activity_type": "exercise",
-        "start_date": "2025-03-04",
-        "goals": [goal.pk],
-    }
 
 
 @pytest.fixture
@@ -284,20 +270,11 @@ LIST_PARAMETERS = {
     "/api/v1/priority-issues/": ["programme", "page", "page_size"],
     "/api/v1/goals/": ["programme", "priority_issue", "page", "page_size"],
     "/api/v1/allies/": ["page", "page_size"],
+    # Every filter of the shared FilterSet (a date range is two parameters), paging, format.
     "/api/v1/activities/": [
-        "programme",
-        "goal",
-        "objective",
-        "priority_issue",
-        "activity_type",
-        "status",
-        "releasability",
-        "ally",
+        *(name for name in ActivityFilterSet.base_filters if name != "start_date"),
         "start_date_after",
         "start_date_before",
-        "updated_after",
-        "search",
-        "ordering",
         "page",
         "page_size",
         "format",

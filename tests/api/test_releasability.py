@@ -90,15 +90,8 @@ def test_a_once_restricted_history_stays_hidden_after_it_is_released(
     assert viewer_api.get(f"/api/v1/activities/{restricted.pk}/history/").status_code == 404
 
 
-def test_releasability_defaults_to_internal_and_is_in_the_csv(editor_api, japan):
-    goal = japan.partnership_goals.first()
-    body = {
-        "title": "Talks",
-        "activity_type": "visit",
-        "start_date": "2025-01-02",
-        "goals": [goal.pk],
-    }
-    data = editor_api.post("/api/v1/activities/", body, format="json").json()
+def test_releasability_defaults_to_internal_and_is_in_the_csv(editor_api, valid):
+    data = editor_api.post("/api/v1/activities/", valid, format="json").json()
     assert data["releasability"] == "internal"
     exported = b"".join(editor_api.get("/api/v1/activities/?format=csv").streaming_content)
     header, row = list(csv.reader(io.StringIO(exported.decode())))
@@ -107,16 +100,9 @@ def test_releasability_defaults_to_internal_and_is_in_the_csv(editor_api, japan)
 
 
 def test_only_those_who_may_see_restricted_activities_may_restrict_one(
-    editor_api, manager_api, japan
+    editor_api, manager_api, valid
 ):
-    goal = japan.partnership_goals.first()
-    body = {
-        "title": "Talks",
-        "activity_type": "visit",
-        "start_date": "2025-01-02",
-        "goals": [goal.pk],
-        "releasability": "restricted",
-    }
+    body = {**valid, "releasability": "restricted"}
     response = editor_api.post("/api/v1/activities/", body, format="json")
     assert response.status_code == 400
     assert list(response.json()) == ["releasability"]

@@ -181,3 +181,20 @@ def test_api_conforms_to_its_schema(mode, editor, japan, wsgi_in_test_transactio
             case.call_and_validate(checks=CHECKS)
 
         conforms()
+
+
+def test_schema_documents_versions_history_restore_and_limits(schema):
+    detail = schema["paths"]["/api/v1/activities/{id}/"]
+    for method in ("put", "patch", "delete"):
+        assert "If-Match" in {p["name"] for p in detail[method]["parameters"]}, method
+        assert "412" in detail[method]["responses"], method
+    assert "ETag" in detail["get"]["responses"]["200"]["headers"]
+    assert "413" in detail["put"]["responses"]
+    assert set(schema["paths"]["/api/v1/activities/{id}/history/"]) == {"get"}
+    restore = schema["paths"]["/api/v1/activities/{id}/restore/"]["post"]
+    assert {"201", "404", "409"} <= set(restore["responses"])
+    for operations in schema["paths"].values():
+        for operation in operations.values():
+            assert "429" in operation["responses"]
+    fields = schema["components"]["schemas"]["Activity"]["properties"]
+    assert fields["version"]["readOnly"] and "releasability" in fields
