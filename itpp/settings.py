@@ -204,10 +204,28 @@ REST_FRAMEWORK = {
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_PAGINATION_CLASS": "itpp.api.pagination.Pagination",
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
-    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    # Bounded by DATA_UPLOAD_MAX_MEMORY_SIZE (413 beyond it), see itpp/api/parsers.py.
+    "DEFAULT_PARSER_CLASSES": ["itpp.api.parsers.JSONParser"],
+    # Fair use: every request counts against `user` (or `anon`, per address, which also
+    # counts refused requests); writes and CSV exports also against their own scope.
+    "DEFAULT_THROTTLE_CLASSES": [
+        "itpp.api.throttling.AnonRateThrottle",
+        "itpp.api.throttling.UserRateThrottle",
+        "itpp.api.throttling.WriteRateThrottle",
+        "itpp.api.throttling.ExportRateThrottle",
+    ],
+    "DEFAULT_THROTTLE_RATES": {
+        "anon": env.str("DJANGO_API_RATE_ANON", default="60/min"),
+        "user": env.str("DJANGO_API_RATE_USER", default="1200/min"),
+        "write": env.str("DJANGO_API_RATE_WRITE", default="300/min"),
+        "export": env.str("DJANGO_API_RATE_EXPORT", default="30/min"),
+    },
     "DEFAULT_SCHEMA_CLASS": "itpp.api.schema.AutoSchema",
     "EXCEPTION_HANDLER": "itpp.api.exceptions.exception_handler",
 }
+# The largest request body accepted (the API answers 413 beyond it; uploaded files are
+# not counted). An activity is at most a few tens of kilobytes.
+DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("DJANGO_DATA_UPLOAD_MAX_MEMORY_SIZE", default=1024 * 1024)
 # API tokens are stored hashed; `create_api_token` sets each one's expiry.
 REST_KNOX = {
     "TOKEN_TTL": timedelta(days=90),

@@ -8,7 +8,8 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from rest_framework import serializers
 
 from activities import services
-from activities.models import Activity, Ally
+from activities.models import Activity, Ally, Releasability
+from activities.querysets import VIEW_RESTRICTED
 from goals.models import PartnershipGoal, Programme, StrategicObjective
 from itpp.api.exceptions import validation_error
 from itpp.api.serializers import ValidatedModelSerializer
@@ -71,12 +72,32 @@ class ActivitySerializer(ValidatedModelSerializer):
             "participants",
             "women_participants",
             "outcome",
+            "releasability",
+            "version",
             "created_by",
             "updated_by",
             "created_at",
             "updated_at",
         ]
-        read_only_fields = ["created_at", "updated_at"]
+        read_only_fields = ["version", "created_at", "updated_at"]
+        extra_kwargs = {
+            "version": {
+                "help_text": (
+                    "Goes up by one at every change; also sent as the ETag. Send it back "
+                    "in If-Match so that a write never overwrites someone else's."
+                )
+            },
+        }
+
+    def validate_releasability(self, value: str) -> str:
+        # Whoever restricts an activity must still be allowed to see it afterwards.
+        if value == Releasability.RESTRICTED and not self.context["request"].user.has_perm(
+            VIEW_RESTRICTED
+        ):
+            raise serializers.ValidationError(
+                "Only users allowed to see restricted activities can restrict one."
+            )
+        return value
 
     def prepare_instance(self, instance: Activity, attrs: dict[str, Any]) -> None:
         if instance.programme_id is None and attrs.get("goals"):
@@ -94,10 +115,40 @@ class ActivitySerializer(ValidatedModelSerializer):
         return self._write(services.create_activity, data=validated_data)
 
     def update(self, instance: Activity, validated_data: dict[str, Any]) -> Activity:
-        return self._write(services.update_activity, activity=instance, data=validated_data)
+        # The version the client last read (If-Match), checked atomically by the service.
+        return self._write(
+            services.update_activity,
+            activity=instance,
+            data=validated_data,
+            expected_version=self.context.get("expected_version"),
+        )
 
     def _write(self, service, **kwargs: Any) -> Activity:
         try:
             return service(user=self.context["request"].user, **kwargs)
         except DjangoValidationError as error:
             raise validation_error(error) from None
+
+
+class ChangeSerializer(serializers.Serializer):
+    old = serializers.JSONField(allow_null=True)
+    new = serializers.JSONField(allow_null=True)
+
+
+class HistoryEntrySerializer(serializers.Serializer):
+    """One change of an activity, as `itpp.history.change_log()` describes it."""
+
+    at = serializers.DateTimeField()
+    user = serializers.CharField(allow_null=True, help_text="Username; null for the system.")
+    channel = serializers.ChoiceField(
+        choices=["admin", "import", "page", "api", "system"],
+        help_text="Through what the change was made.",
+    )
+    action = serializers.ChoiceField(choices=["created", "changed", "deleted", "restored"])
+    changes = serializers.DictField(
+        child=ChangeSerializer(),
+        help_text=(
+            "Old and new value of each field that changed; links as lists of ids (Allies "
+            "as codes). Empty for a deletion."
+        ),
+    )

@@ -1,29 +1,83 @@
-"""The activity log over the API, as JSON pages or as one streamed CSV file."""
+"""The activity log over the API: JSON pages or one streamed CSV file, versioned writes,
+change history and restoring deleted activities."""
 
 from __future__ import annotations
 
-import csv
+import re
 from collections.abc import Iterable, Iterator
 from typing import Any
 
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import IntegrityError
 from django.db.models import QuerySet
-from django.http import StreamingHttpResponse
+from django.http import Http404, StreamingHttpResponse
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_view,
+)
+from rest_framework import exceptions, status
+from rest_framework.decorators import action
 from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from activities.api.serializers import ActivitySerializer, AllySerializer
+from activities import services
+from activities.api.serializers import (
+    ActivitySerializer,
+    AllySerializer,
+    HistoryEntrySerializer,
+)
+from activities.exports import CHUNK_SIZE, csv_lines, csv_response
 from activities.filters import ActivityFilterSet
 from activities.models import Activity, Ally
+from activities.querysets import visibility
+from itpp.api.exceptions import Conflict, PreconditionFailed
+from itpp.api.permissions import ModelPermissions
 from itpp.api.views import ModelViewSet, ReadOnlyModelViewSet
+from itpp.history import change_log
 
-# Rows fetched (with their links) per round trip while streaming CSV: memory stays
-# bounded however many activities match.
-CSV_CHUNK_SIZE = 2000
-# Spreadsheets run a cell starting with these as a formula (CSV injection).
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+# A strong entity tag as this API sends it: the version in double quotes.
+ENTITY_TAG = re.compile(r'"([0-9]{1,10})"')
+# Actions whose response is one activity, and so carries its ETag.
+SINGLE_ACTIVITY_ACTIONS = {"retrieve", "create", "update", "partial_update", "restore"}
+
+IF_MATCH = OpenApiParameter(
+    "If-Match",
+    OpenApiTypes.STR,
+    location=OpenApiParameter.HEADER,
+    required=False,
+    pattern=r'^("[0-9]{1,10}"|\*)$',
+    description=(
+        'The ETag last read, e.g. `"3"`: the write happens only if the activity is still at '
+        "that version (else 412 and nothing changes). Without it the write goes through."
+    ),
+)
+ETAG = OpenApiParameter(
+    "ETag",
+    OpenApiTypes.STR,
+    location=OpenApiParameter.HEADER,
+    response=[200, 201],
+    description='The activity\'s version in quotes, e.g. `"3"`; send it back in If-Match.',
+)
+
+
+def entity_tag(version: int) -> str:
+    return f'"{version}"'
+
+
+def parse_if_match(value: str | None) -> int | None:
+    """The version a client's If-Match asks for; None for none (or `*`)."""
+    if value is None or value.strip() == "*":
+        return None
+    match = ENTITY_TAG.fullmatch(value.strip())
+    if match is None:
+        raise exceptions.ValidationError(
+            {"If-Match": ['Send the ETag as received, with its quotes, e.g. "3".']}
+        )
+    return int(match.group(1))
 
 
 class CSVRenderer(BaseRenderer):
@@ -40,31 +94,22 @@ class CSVRenderer(BaseRenderer):
         return JSONRenderer().render(data, renderer_context=renderer_context)
 
 
-class _Echo:
-    """A file-like object for csv.writer that hands each line back instead of storing it."""
-
-    def write(self, value: str) -> str:
-        return value
-
-
-def csv_cell(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, list):
-        return ";".join(str(item) for item in value)
-    value = str(value)
-    if value.startswith(FORMULA_PREFIXES):
-        return "'" + value
-    return value
+def serialized_rows(
+    serializer: ActivitySerializer, activities: Iterable[Activity]
+) -> Iterator[list[Any]]:
+    """Activities as CSV rows of their JSON fields; lists joined with `;`."""
+    for activity in activities:
+        data = serializer.to_representation(activity)
+        yield [
+            ";".join(str(item) for item in value) if isinstance(value, list) else value
+            for value in data.values()
+        ]
 
 
-def csv_lines(serializer: ActivitySerializer, rows: Iterable[Activity]) -> Iterator[str]:
-    fields = list(serializer.fields)
-    writer = csv.writer(_Echo())
-    yield writer.writerow(fields)
-    for row in rows:
-        data = serializer.to_representation(row)
-        yield writer.writerow([csv_cell(data[field]) for field in fields])
+class RestorePermission(ModelPermissions):
+    """Restoring undoes a deletion, so it takes the permission to delete."""
+
+    perms_map = {**ModelPermissions.perms_map, "POST": ["%(app_label)s.delete_%(model_name)s"]}
 
 
 class AllyViewSet(ReadOnlyModelViewSet):
@@ -76,19 +121,69 @@ class AllyViewSet(ReadOnlyModelViewSet):
     lookup_value_regex = "[A-Z]{2}"
 
 
+@extend_schema_view(
+    retrieve=extend_schema(parameters=[ETAG]),
+    create=extend_schema(parameters=[ETAG]),
+    update=extend_schema(parameters=[IF_MATCH, ETAG]),
+    partial_update=extend_schema(parameters=[IF_MATCH, ETAG]),
+    destroy=extend_schema(parameters=[IF_MATCH]),
+)
 class ActivityViewSet(ModelViewSet):
     """The activity log. Viewers read; Editors also create and change; Programme managers
-    also delete. Filters combine with AND; a repeated filter (e.g. `status=planned&status=ongoing`)
-    matches any of its values."""
+    also delete and restore. Filters combine with AND; a repeated filter (e.g.
+    `status=planned&status=ongoing`) matches any of its values. Restricted activities exist
+    only for users allowed to see them."""
 
     serializer_class = ActivitySerializer
     filterset_class = ActivityFilterSet
+    # The version a write must find (If-Match); None lets the write through.
+    expected_version: int | None = None
+    # Answers beyond the common ones, for the schema (see itpp.api.schema).
+    schema_error_codes = {
+        "update": ["412"],
+        "partial_update": ["412"],
+        "destroy": ["400", "412"],
+        "restore": ["409"],
+    }
 
     def get_queryset(self) -> QuerySet[Activity]:
-        # What the serializer shows, in a fixed number of queries per page.
-        return Activity.objects.select_related("created_by", "updated_by").prefetch_related(
-            "goals", "objectives", "allies"
+        # The one gate for restricted activities, then what the serializer shows, in a
+        # fixed number of queries per page.
+        return (
+            Activity.objects.visible_to(self.request.user)
+            .select_related("created_by", "updated_by")
+            .prefetch_related("goals", "objectives", "allies")
         )
+
+    def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
+        super().initial(request, *args, **kwargs)
+        if request.method in ("PUT", "PATCH", "DELETE"):
+            self.expected_version = parse_if_match(request.headers.get("If-Match"))
+
+    def get_object(self) -> Activity:
+        activity = super().get_object()
+        # Refuse a stale write before validating it; the service checks again, atomically.
+        if self.expected_version is not None and activity.version != self.expected_version:
+            raise services.VersionConflict(activity)
+        return activity
+
+    def get_serializer_context(self) -> dict[str, Any]:
+        return {**super().get_serializer_context(), "expected_version": self.expected_version}
+
+    def perform_destroy(self, instance: Activity) -> None:
+        services.delete_activity(
+            activity=instance, user=self.request.user, expected_version=self.expected_version
+        )
+
+    def handle_exception(self, exc: Exception) -> Response:
+        current = None
+        if isinstance(exc, services.VersionConflict):
+            current = exc.current
+            exc = PreconditionFailed(None if current is None else current.version)
+        response = super().handle_exception(exc)
+        if current is not None:
+            response["ETag"] = entity_tag(current.version)
+        return response
 
     def get_renderers(self) -> list[BaseRenderer]:
         renderers = super().get_renderers()
@@ -103,6 +198,14 @@ class ActivityViewSet(ModelViewSet):
         ):
             request.accepted_renderer = JSONRenderer()
             request.accepted_media_type = JSONRenderer.media_type
+        if (
+            self.action in SINGLE_ACTIVITY_ACTIONS
+            and isinstance(response, Response)
+            and response.status_code in (status.HTTP_200_OK, status.HTTP_201_CREATED)
+            and isinstance(response.data, dict)
+            and "version" in response.data
+        ):
+            response["ETag"] = entity_tag(response.data["version"])
         return super().finalize_response(request, response, *args, **kwargs)
 
     @extend_schema(
@@ -136,7 +239,61 @@ class ActivityViewSet(ModelViewSet):
         return super().list(request, *args, **kwargs)
 
     def csv_response(self, queryset: QuerySet[Activity]) -> StreamingHttpResponse:
-        lines = csv_lines(self.get_serializer(), queryset.iterator(chunk_size=CSV_CHUNK_SIZE))
-        response = StreamingHttpResponse(lines, content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = 'attachment; filename="activities.csv"'
-        return response
+        serializer = self.get_serializer()
+        rows = serialized_rows(serializer, queryset.iterator(chunk_size=CHUNK_SIZE))
+        return csv_response(csv_lines(list(serializer.fields), rows), "activities.csv")
+
+    # --- history and restore, which also reach deleted activities ---------------------
+
+    def history_records(self, activity_id: int) -> QuerySet:
+        """The historical rows of an activity, live or deleted; 404 unless the user may
+        see every version of it (a once-restricted past stays hidden)."""
+        records = Activity.history.filter(id=activity_id)
+        live = Activity.objects.filter(pk=activity_id)
+        if not records.exists() and not live.exists():
+            raise Http404
+        gate = visibility(self.request.user)
+        if gate is not None and (records.exclude(gate).exists() or live.exclude(gate).exists()):
+            raise Http404
+        return records
+
+    @extend_schema(
+        responses=HistoryEntrySerializer(many=True),
+        description=(
+            "Every change of the activity, newest first: who (username), when, through what, "
+            "and each field's old and new value. Also for a deleted activity."
+        ),
+    )
+    @action(detail=True, methods=["get"], filter_backends=[], pagination_class=None)
+    def history(self, request: Request, pk: str) -> Response:
+        entries = change_log(self.history_records(int(pk)))
+        return Response(HistoryEntrySerializer(entries, many=True).data)
+
+    @extend_schema(
+        request=None,
+        parameters=[ETAG],
+        responses={201: ActivitySerializer},
+        description=(
+            "Bring a deleted activity back under its id, as its last version stood, links "
+            "included. Programme managers only."
+        ),
+    )
+    @action(
+        detail=True,
+        methods=["post"],
+        permission_classes=[RestorePermission],
+        filter_backends=[],
+        pagination_class=None,
+    )
+    def restore(self, request: Request, pk: str) -> Response:
+        activity_id = int(pk)
+        self.history_records(activity_id)
+        if Activity.objects.filter(pk=activity_id).exists():
+            raise Conflict("This activity has not been deleted.")
+        try:
+            services.restore_activity(activity_id=activity_id, user=request.user)
+        except (DjangoValidationError, IntegrityError):
+            # Restored by someone else in the meantime.
+            raise Conflict("This activity has not been deleted.") from None
+        activity = self.get_queryset().get(pk=activity_id)
+        return Response(self.get_serializer(activity).data, status=status.HTTP_201_CREATED)

@@ -57,7 +57,7 @@ class ActivityCountsSerializer(serializers.Serializer):
 class GoalProgressSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     title = serializers.CharField()
-    priority_issue = serializers.IntegerField(source="priority_issue_id")
+    priority_issue = serializers.IntegerField()
     activities = ActivityCountsSerializer()
     latest_activity_date = serializers.DateField(
         allow_null=True,
@@ -70,6 +70,10 @@ class ObjectiveProgressSerializer(serializers.Serializer):
     number = serializers.IntegerField()
     title = serializers.CharField()
     activities = ActivityCountsSerializer()
+    latest_activity_date = serializers.DateField(
+        allow_null=True,
+        help_text="Start of the latest activity that has taken place (ongoing or completed).",
+    )
 
 
 class PriorityIssueProgressSerializer(ObjectiveProgressSerializer):

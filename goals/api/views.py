@@ -7,6 +7,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from activities.models import Activity
+from activities.querysets import visibility
 from goals.api.serializers import (
     PartnershipGoalSerializer,
     PriorityIssueSerializer,
@@ -21,7 +22,7 @@ from goals.filters import (
     StrategicObjectiveFilterSet,
 )
 from goals.models import PartnershipGoal, PriorityIssue, Programme, StrategicObjective
-from goals.querysets import activity_counts, activity_scope
+from goals.querysets import activity_scope, programme_progress
 from itpp.api.views import APIView, ReadOnlyModelViewSet
 
 
@@ -68,8 +69,9 @@ class ProgressView(APIView):
         description=(
             "Counts of distinct activities, in total and by status, for each Partnership "
             "Goal, Strategic Objective and priority issue of the programme. An activity that "
-            "serves two goals of one priority issue counts once for that issue. An unknown "
-            "programme id is a 400 on `programme`."
+            "serves two goals of one priority issue counts once for that issue. Only "
+            "activities the user may see are counted. An unknown programme id is a 400 on "
+            "`programme`."
         ),
     )
     def get(self, request: Request) -> Response:
@@ -77,43 +79,8 @@ class ProgressView(APIView):
         query.is_valid(raise_exception=True)
         programme = query.validated_data["programme"]
         year = query.validated_data.get("year")
-        # The same counting as the dashboard: one aggregate query per level.
-        scope = activity_scope(year=year)
-        goals = PartnershipGoal.objects.filter(programme=programme).with_activity_counts(scope)
-        objectives = StrategicObjective.objects.filter(programme=programme).with_activity_counts(
-            scope
-        )
-        issues = PriorityIssue.objects.filter(programme=programme).with_activity_counts(scope)
-        report = {
-            "programme": programme.pk,
-            "year": year,
-            "goals": [
-                {
-                    "id": goal.pk,
-                    "title": goal.title,
-                    "priority_issue_id": goal.priority_issue_id,
-                    "activities": activity_counts(goal),
-                    "latest_activity_date": goal.latest_activity_date,
-                }
-                for goal in goals
-            ],
-            "objectives": [
-                {
-                    "id": objective.pk,
-                    "number": objective.number,
-                    "title": objective.title,
-                    "activities": activity_counts(objective),
-                }
-                for objective in objectives
-            ],
-            "priority_issues": [
-                {
-                    "id": issue.pk,
-                    "number": issue.number,
-                    "title": issue.title,
-                    "activities": activity_counts(issue),
-                }
-                for issue in issues
-            ],
-        }
+        # The dashboard's and the stock-takes' counting, over what this user may see.
+        scope = activity_scope(year=year, visible=visibility(request.user))
+        report = {"programme": programme.pk, "year": year}
+        report.update(programme_progress(programme, scope))
         return Response(ProgressSerializer(report).data)

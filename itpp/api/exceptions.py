@@ -5,7 +5,8 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from django.core.exceptions import NON_FIELD_ERRORS
+from django.conf import settings
+from django.core.exceptions import NON_FIELD_ERRORS, RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
 from rest_framework import exceptions, status
 from rest_framework.response import Response
@@ -15,6 +16,39 @@ from rest_framework.views import exception_handler as drf_exception_handler
 from rest_framework.views import set_rollback
 
 logger = logging.getLogger("django.request")
+
+
+class RequestTooLarge(exceptions.APIException):
+    status_code = status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
+    default_code = "request_too_large"
+
+    def __init__(self, limit: int) -> None:
+        super().__init__(f"The request body is larger than the limit of {limit} bytes.")
+
+
+class Conflict(exceptions.APIException):
+    status_code = status.HTTP_409_CONFLICT
+    default_detail = "The request conflicts with the current state of the resource."
+    default_code = "conflict"
+
+
+class PreconditionFailed(exceptions.APIException):
+    """An If-Match that no longer matches: someone else changed the object meanwhile."""
+
+    status_code = status.HTTP_412_PRECONDITION_FAILED
+    default_code = "precondition_failed"
+
+    def __init__(self, current_version: int | None) -> None:
+        if current_version is None:
+            message = "The object was deleted since you read it."
+        else:
+            message = (
+                f"The object was changed since you read it; version {current_version} is "
+                "current. Read it again and reapply your change."
+            )
+        super().__init__(message)
+        # The version stays a number (APIException would turn every value into text).
+        self.detail = {"detail": self.detail, "current_version": current_version}
 
 
 def validation_error(error: DjangoValidationError) -> exceptions.ValidationError:
@@ -31,6 +65,9 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response:
     answered in JSON (and logged with its traceback), never with an HTML page."""
     if isinstance(exc, DjangoValidationError):
         exc = validation_error(exc)
+    elif isinstance(exc, RequestDataTooBig):
+        # Django's own check, when something read the body before the parser did.
+        exc = RequestTooLarge(settings.DATA_UPLOAD_MAX_MEMORY_SIZE)
     elif isinstance(exc, exceptions.ParseError):
         exc = exceptions.ValidationError({api_settings.NON_FIELD_ERRORS_KEY: [exc.detail]})
 

@@ -23,26 +23,43 @@ VALIDATION_ERROR_SCHEMA = {
     ),
     "additionalProperties": {"type": "array", "items": {"type": "string"}},
 }
+PRECONDITION_SCHEMA = {
+    "type": "object",
+    "description": "The If-Match no longer matches; nothing was changed.",
+    "properties": {
+        "detail": {"type": "string"},
+        "current_version": {"type": "integer", "nullable": True, "description": "Null if deleted."},
+    },
+    "required": ["detail", "current_version"],
+}
 ERRORS = {
     "400": ("ValidationError", VALIDATION_ERROR_SCHEMA, "Invalid input."),
     "401": ("Error", ERROR_SCHEMA, "Not authenticated (no, invalid or expired token)."),
     "403": ("Error", ERROR_SCHEMA, "The account's role does not allow this."),
     "404": ("Error", ERROR_SCHEMA, "No such object (or page)."),
+    "409": ("Error", ERROR_SCHEMA, "The object is not in a state that allows this."),
+    "412": ("PreconditionFailed", PRECONDITION_SCHEMA, "Changed by someone else (If-Match)."),
+    "413": ("Error", ERROR_SCHEMA, "The request body is too large."),
+    "429": ("Error", ERROR_SCHEMA, "Too many requests; retry after Retry-After seconds."),
 }
 
 
 class AutoSchema(openapi.AutoSchema):
     def _error_codes(self) -> list[str]:
-        codes = ["401", "403"]
+        codes = ["401", "403", "429"]
         has_query = self.method == "GET" and (
             self._is_list_view() or self.get_override_parameters() or self.get_filter_backends()
         )
         if self.method in ("POST", "PUT", "PATCH") or has_query:
             codes.append("400")
+        if self.method in ("POST", "PUT", "PATCH"):
+            codes.append("413")
+        extra = getattr(self.view, "schema_error_codes", {})
+        codes.extend(extra.get(getattr(self.view, "action", None), []))
         if "{" in self.path or (self.method == "GET" and self._is_list_view()):
             # Detail views: unknown id. Lists: a page beyond the last.
             codes.append("404")
-        return sorted(codes)
+        return sorted(set(codes))
 
     def _get_response_bodies(self, direction: str = "response") -> dict:
         responses = super()._get_response_bodies(direction)

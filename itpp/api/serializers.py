@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+from collections.abc import Mapping
 from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -21,6 +22,17 @@ class ValidatedModelSerializer(serializers.ModelSerializer):
     left out (the model cannot check them before it is saved); subclasses check them in
     `validate_instance()`, for which they get the unsaved instance.
     """
+
+    def to_internal_value(self, data: Any) -> dict[str, Any]:
+        # A misspelt field would otherwise be ignored in silence. Read-only fields are
+        # tolerated, so that a client may send back what it read.
+        if isinstance(data, Mapping):
+            unknown = sorted(str(name) for name in data if name not in self.fields)
+            if unknown:
+                raise serializers.ValidationError(
+                    {name: ["Unknown field: not part of this resource."] for name in unknown}
+                )
+        return super().to_internal_value(data)
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         attrs = super().validate(attrs)

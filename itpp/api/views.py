@@ -6,8 +6,10 @@ from typing import Any
 
 from django.contrib.auth.decorators import login_not_required
 from django.http import HttpRequest, JsonResponse
+from django.views.decorators.csrf import csrf_exempt
+from rest_framework import exceptions, viewsets
 from rest_framework import views as drf_views
-from rest_framework import viewsets
+from rest_framework.request import Request
 
 # Primary keys are bigints; anything but digits is not an id and gets a 404 before a query.
 ID_PATTERN = "[0-9]+"
@@ -27,18 +29,43 @@ class LoginExemptMixin:
         return login_not_required(super().as_view(*args, **initkwargs))
 
 
-class APIView(LoginExemptMixin, drf_views.APIView):
+class ThrottleRefusalsMixin:
+    """Counts refused requests against the rates too.
+
+    DRF checks the throttles only after authentication and permissions have passed, so
+    requests with a bad token or none (all refused with 401) would never be throttled,
+    and guessing tokens would be free. Here they count against the `anon` rate (by
+    client address) and get 429 once it is spent.
+    """
+
+    def perform_authentication(self, request: Request) -> None:
+        try:
+            super().perform_authentication(request)
+        except exceptions.AuthenticationFailed:
+            self.check_throttles(request)  # the user is anonymous by now
+            raise
+
+    def check_permissions(self, request: Request) -> None:
+        try:
+            super().check_permissions(request)
+        except (exceptions.NotAuthenticated, exceptions.PermissionDenied):
+            self.check_throttles(request)
+            raise
+
+
+class APIView(LoginExemptMixin, ThrottleRefusalsMixin, drf_views.APIView):
     pass
 
 
-class ReadOnlyModelViewSet(LoginExemptMixin, viewsets.ReadOnlyModelViewSet):
+class ReadOnlyModelViewSet(LoginExemptMixin, ThrottleRefusalsMixin, viewsets.ReadOnlyModelViewSet):
     lookup_value_regex = ID_PATTERN
 
 
-class ModelViewSet(LoginExemptMixin, viewsets.ModelViewSet):
+class ModelViewSet(LoginExemptMixin, ThrottleRefusalsMixin, viewsets.ModelViewSet):
     lookup_value_regex = ID_PATTERN
 
 
+@csrf_exempt  # it changes nothing, and the CSRF failure page would be HTML
 @login_not_required
 def not_found(request: HttpRequest, path: str = "") -> JsonResponse:
     """Any other path under /api/v1/: a JSON 404, not the HTML page of the site."""

@@ -4,10 +4,19 @@ from collections.abc import Callable
 from datetime import timedelta
 
 import pytest
+from django.core.cache import cache
 from knox.models import AuthToken
 from rest_framework.test import APIClient
 
 from tests.factories import UserFactory
+
+
+@pytest.fixture(autouse=True)
+def _fresh_rate_counters():
+    """The throttles count in the cache, which outlives a test; every test starts afresh."""
+    cache.clear()
+    yield
+    cache.clear()
 
 
 def token_client(user) -> APIClient:
@@ -30,6 +39,22 @@ def api_as(db) -> Callable[[str | None], APIClient]:
         return token_client(user)
 
     return make
+
+
+@pytest.fixture
+def goal(japan):
+    return japan.partnership_goals.get(order=1)
+
+
+@pytest.fixture
+def valid(goal) -> dict:
+    """A minimal valid activity, as a client would send it."""
+    return {
+        "title": "Cyber defence table-top exercise",
+        "activity_type": "exercise",
+        "start_date": "2025-03-04",
+        "goals": [goal.pk],
+    }
 
 
 @pytest.fixture

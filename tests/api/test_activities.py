@@ -16,22 +16,6 @@ from tests.factories import (
     UserFactory,
 )
 
-
-@pytest.fixture
-def goal(japan):
-    return japan.partnership_goals.get(order=1)
-
-
-@pytest.fixture
-def valid(goal) -> dict:
-    return {
-        "title": "Cyber defence table-top exercise",
-        "activity_type": "exercise",
-        "start_date": "2025-03-04",
-        "goals": [goal.pk],
-    }
-
-
 # --- creating and changing ----------------------------------------------------------
 
 

@@ -94,12 +94,18 @@ def test_progress_over_all_years(viewer_api, programme):
     # act1 serves goals 1 and 2 of issue A, and counts once there: act1, act2, act4.
     assert priority_issues[1]["activities"] == counts(total=3, planned=1, completed=1, cancelled=1)
     assert priority_issues[2]["activities"] == counts(total=1, ongoing=1)
-    assert set(priority_issues[1]) == {"id", "number", "title", "activities"}
+    assert set(priority_issues[1]) == {
+        "id",
+        "number",
+        "title",
+        "activities",
+        "latest_activity_date",
+    }
 
     objectives = by_number(data["objectives"])
     assert objectives[1]["activities"] == counts(total=2, ongoing=1, completed=1)
     assert objectives[2]["activities"] == counts(total=1, ongoing=1)
-    assert set(objectives[1]) == {"id", "number", "title", "activities"}
+    assert set(objectives[1]) == {"id", "number", "title", "activities", "latest_activity_date"}
 
 
 def test_progress_for_one_year_counts_only_activities_starting_then(viewer_api, programme):

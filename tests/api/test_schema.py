@@ -9,7 +9,7 @@ from django.db import close_old_connections
 from drf_spectacular.validation import validate_schema
 from hypothesis import HealthCheck, Phase, given, settings
 from knox.models import AuthToken
-from schemathesis import checks
+from schemathesis import GenerationMode, checks
 
 from itpp.wsgi import application
 from tests.factories import ActivityFactory
@@ -136,15 +136,29 @@ FUZZ_SETTINGS = settings(
     phases=[Phase.explicit, Phase.generate],
     suppress_health_check=list(HealthCheck),
 )
+# Every check that applies to a stateless run (the stateful ones need schemathesis' own
+# runner; the coverage-phase ones its coverage phase). ignored_auth replays each
+# operation without the token and with a wrong one, and expects 401/403.
 CHECKS = [
     checks.not_a_server_error,
     checks.status_code_conformance,
     checks.content_type_conformance,
     checks.response_schema_conformance,
+    checks.response_headers_conformance,
+    checks.negative_data_rejection,
+    checks.ignored_auth,
+    checks.missing_required_header,
+    checks.unsupported_method,
 ]
 
 
-def test_api_conforms_to_its_schema(editor, japan, wsgi_in_test_transaction):
+@pytest.mark.parametrize("mode", [GenerationMode.POSITIVE, GenerationMode.NEGATIVE])
+def test_api_conforms_to_its_schema(mode, editor, japan, wsgi_in_test_transaction, settings):
+    # The fuzzing is one client sending hundreds of requests: not what the rates guard.
+    settings.REST_FRAMEWORK = {
+        **settings.REST_FRAMEWORK,
+        "DEFAULT_THROTTLE_RATES": dict.fromkeys(["anon", "user", "write", "export"], "100000/min"),
+    }
     # A few rows, so that detail endpoints find something as well as answering 404.
     for day in (3, 4, 5):
         ActivityFactory(
@@ -162,8 +176,25 @@ def test_api_conforms_to_its_schema(editor, japan, wsgi_in_test_transaction):
     for operation in operations:
 
         @FUZZ_SETTINGS
-        @given(case=operation.as_strategy(headers=headers))
+        @given(case=operation.as_strategy(generation_mode=mode, headers=headers))
         def conforms(case) -> None:
             case.call_and_validate(checks=CHECKS)
 
         conforms()
+
+
+def test_schema_documents_versions_history_restore_and_limits(schema):
+    detail = schema["paths"]["/api/v1/activities/{id}/"]
+    for method in ("put", "patch", "delete"):
+        assert "If-Match" in {p["name"] for p in detail[method]["parameters"]}, method
+        assert "412" in detail[method]["responses"], method
+    assert "ETag" in detail["get"]["responses"]["200"]["headers"]
+    assert "413" in detail["put"]["responses"]
+    assert set(schema["paths"]["/api/v1/activities/{id}/history/"]) == {"get"}
+    restore = schema["paths"]["/api/v1/activities/{id}/restore/"]["post"]
+    assert {"201", "404", "409"} <= set(restore["responses"])
+    for operations in schema["paths"].values():
+        for operation in operations.values():
+            assert "429" in operation["responses"]
+    fields = schema["components"]["schemas"]["Activity"]["properties"]
+    assert fields["version"]["readOnly"] and "releasability" in fields
