@@ -80,16 +80,23 @@ def _shape(
     return rows
 
 
-def _columns(fields: Sequence[str]) -> list[str]:
-    return [PATHS.get(name, name) for name in fields if name not in LINKS]
+def records(queryset: QuerySet[Activity], fields: Sequence[str]) -> QuerySet:
+    """The `.values()` queryset holding the non-link fields (e.g. for a paginator)."""
+    columns = [PATHS.get(name, name) for name in fields if name not in LINKS]
+    return queryset.prefetch_related(None).values(*columns)
+
+
+def rows_from_records(found: Iterable[dict[str, Any]], fields: Sequence[str]) -> list[dict]:
+    """Records read with `records()` as API rows, with one query per link table."""
+    found = list(found)
+    ids = [record["id"] for record in found]
+    links = _links(ids, [name for name in fields if name in LINKS]) if ids else {}
+    return _shape(found, fields, links)
 
 
 def activity_rows(queryset: QuerySet[Activity], fields: Sequence[str]) -> list[dict[str, Any]]:
     """The activities of `queryset` (e.g. one page) as API rows: 1 + one query per link."""
-    records = list(queryset.values(*_columns(fields)))
-    ids = [record["id"] for record in records]
-    links = _links(ids, [name for name in fields if name in LINKS]) if ids else {}
-    return _shape(records, fields, links)
+    return rows_from_records(records(queryset, fields), fields)
 
 
 def iter_activity_rows(
@@ -99,7 +106,7 @@ def iter_activity_rows(
     number of rows (a server-side cursor; links read per chunk)."""
     link_fields = [name for name in fields if name in LINKS]
     chunk: list[dict[str, Any]] = []
-    for record in queryset.values(*_columns(fields)).iterator(chunk_size=chunk_size):
+    for record in records(queryset, fields).iterator(chunk_size=chunk_size):
         chunk.append(record)
         if len(chunk) == chunk_size:
             yield from _shape(chunk, fields, _links([r["id"] for r in chunk], link_fields))

@@ -4,7 +4,6 @@ change history and restoring deleted activities."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
 from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -24,7 +23,7 @@ from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from activities import services
+from activities import rows, services
 from activities.api.serializers import (
     ActivitySerializer,
     AllySerializer,
@@ -92,18 +91,6 @@ class CSVRenderer(BaseRenderer):
 
     def render(self, data: Any, accepted_media_type=None, renderer_context=None) -> bytes:
         return JSONRenderer().render(data, renderer_context=renderer_context)
-
-
-def serialized_rows(
-    serializer: ActivitySerializer, activities: Iterable[Activity]
-) -> Iterator[list[Any]]:
-    """Activities as CSV rows of their JSON fields; lists joined with `;`."""
-    for activity in activities:
-        data = serializer.to_representation(activity)
-        yield [
-            ";".join(str(item) for item in value) if isinstance(value, list) else value
-            for value in data.values()
-        ]
 
 
 class RestorePermission(ModelPermissions):
@@ -234,14 +221,26 @@ class ActivityViewSet(ModelViewSet):
         },
     )
     def list(self, request: Request, *args: Any, **kwargs: Any):
+        queryset = self.filter_queryset(self.get_queryset())
+        fields = list(self.get_serializer().fields)
         if isinstance(request.accepted_renderer, CSVRenderer):
-            return self.csv_response(self.filter_queryset(self.get_queryset()))
-        return super().list(request, *args, **kwargs)
+            return self.csv_response(queryset, fields)
+        # Lists read plain rows (activities.rows), not serializer objects: the same JSON
+        # (tested) at a fraction of the cost per row.
+        page = self.paginate_queryset(rows.records(queryset, fields))
+        return self.get_paginated_response(rows.rows_from_records(page, fields))
 
-    def csv_response(self, queryset: QuerySet[Activity]) -> StreamingHttpResponse:
-        serializer = self.get_serializer()
-        rows = serialized_rows(serializer, queryset.iterator(chunk_size=CHUNK_SIZE))
-        return csv_response(csv_lines(list(serializer.fields), rows), "activities.csv")
+    def csv_response(
+        self, queryset: QuerySet[Activity], fields: list[str]
+    ) -> StreamingHttpResponse:
+        lines = (
+            [
+                ";".join(str(item) for item in value) if isinstance(value, list) else value
+                for value in row.values()
+            ]
+            for row in rows.iter_activity_rows(queryset, fields, chunk_size=CHUNK_SIZE)
+        )
+        return csv_response(csv_lines(fields, lines), "activities.csv")
 
     # --- history and restore, which also reach deleted activities ---------------------
 

@@ -12,8 +12,6 @@ from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.serializers import as_serializer_error
 from rest_framework.settings import api_settings
-from rest_framework.views import exception_handler as drf_exception_handler
-from rest_framework.views import set_rollback
 
 logger = logging.getLogger("django.request")
 
@@ -63,6 +61,11 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response:
     """DRF's handler, plus: model validation errors are 400s, an unreadable body is an
     error of the whole request (`non_field_errors`), and anything unexpected is still
     answered in JSON (and logged with its traceback), never with an HTML page."""
+    # Imported here: rest_framework.views reads the API settings, whose parser class
+    # imports this module; importing it at the top would make a cycle.
+    from rest_framework.views import exception_handler as drf_exception_handler
+    from rest_framework.views import set_rollback
+
     if isinstance(exc, DjangoValidationError):
         exc = validation_error(exc)
     elif isinstance(exc, RequestDataTooBig):
