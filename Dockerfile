@@ -22,4 +22,4 @@ RUN DJANGO_SECRET_KEY="$(python -c 'import secrets; print(secrets.token_urlsafe(
 
 USER itpp
 EXPOSE 8000
-CMD ["sh", "-c", "exec gunicorn itpp.wsgi --bind 0.0.0.0:8000 --workers ${WEB_CONCURRENCY:-2} --access-logfile - --forwarded-allow-ips='*'"]
+CMD ["gunicorn", "itpp.wsgi"]

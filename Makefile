@@ -42,7 +42,7 @@ run: migrate ## Set everything up and serve the app on http://127.0.0.1:8000
 
 serve: migrate ## Serve with gunicorn (as in production) instead of the development server
 	$(PY) manage.py collectstatic --noinput --verbosity 0
-	$(VENV)/bin/gunicorn itpp.wsgi --bind $(HOST):$(PORT) --workers 2 --access-logfile -
+	GUNICORN_BIND=$(HOST):$(PORT) $(VENV)/bin/gunicorn itpp.wsgi
 
 test: install ## Set everything up and run the whole test suite on PostgreSQL
 	@DATABASE_URL="$(TEST_DATABASE_URL)" scripts/ensure-postgres "$(PY)"

@@ -1,9 +1,9 @@
 """ITPP Tracker benchmark: measures the app against PostgreSQL's own floor.
 
 Run with `make bench` (100,000 activities) or `make bench SIZES="100000 1000000"`.
-For each size it prepares a database of generated activities, starts gunicorn with two
-workers on loopback, and measures, interleaving the compared requests and taking medians
-so that the machine's noise cancels out:
+For each size it prepares a database of generated activities, starts gunicorn as configured
+for production (gunicorn.conf.py: two workers of four threads) on loopback, and measures,
+interleaving the compared requests and taking medians so that the machine's noise cancels:
 
 - the activity list (100 rows, filtered and ordered) over the API ÷ a hand-written query
   that returns the same page as JSON with its count;
@@ -186,6 +186,8 @@ def gunicorn(env: dict[str, str]):
             "2",
             "--log-level",
             "warning",
+            "--access-logfile",
+            "/dev/null",
         ],
         cwd=ROOT,
         env=env,

@@ -42,7 +42,8 @@ def test_web_starts_after_healthy_database_and_successful_migrations():
 
 def test_image_serves_with_gunicorn_and_collects_static_files():
     dockerfile = (ROOT / "Dockerfile").read_text()
-    assert "gunicorn itpp.wsgi" in dockerfile
+    assert 'CMD ["gunicorn", "itpp.wsgi"]' in dockerfile
+    assert (ROOT / "gunicorn.conf.py").is_file()
     assert "collectstatic" in dockerfile
 
 
