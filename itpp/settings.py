@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "activities",
     "maintenance",
     "reports",
+    "feeds",
 ]
 
 MIDDLEWARE = [

@@ -12,6 +12,7 @@ urlpatterns = [
     path("", include("goals.urls")),
     path("activities/", include("activities.urls")),
     path("reports/", include("reports.urls")),
+    path("", include("feeds.urls")),
     path("healthz/", healthz, name="healthz"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("admin/", admin.site.urls),

@@ -29,5 +29,6 @@ urlpatterns = [
         ),
         name="docs",
     ),
-    re_path(r"^(?P<path>.*/)?$", not_found),
+    # [\s\S], not ".": a path with an encoded newline (%0A) is unknown too, answered in JSON.
+    re_path(r"^(?P<path>[\s\S]*/)?$", not_found),
 ]
