@@ -94,7 +94,7 @@ class ActivityTableMixin:
     excluded_filters: tuple[str, ...] = ("updated_after",)
 
     def base_activities(self) -> QuerySet:
-        return Activity.objects.all()
+        return Activity.objects.visible_to(self.request.user)
 
     def fixed_filters(self) -> dict[str, list[str]]:
         """Filters the page itself applies, so the CSV export can repeat them."""
@@ -154,7 +154,9 @@ class ActivityExportView(RolePermissionMixin, View):
     permission_required = "activities.view_activity"
 
     def get(self, request: HttpRequest) -> HttpResponse:
-        filterset = ActivityFilterSet(request.GET, queryset=Activity.objects.all(), request=request)
+        filterset = ActivityFilterSet(
+            request.GET, queryset=Activity.objects.visible_to(request.user), request=request
+        )
         if not filterset.is_valid():
             problems = "; ".join(
                 f"{name}: {' '.join(errors)}" for name, errors in filterset.errors.items()
@@ -167,7 +169,14 @@ class ActivityExportView(RolePermissionMixin, View):
         return activities_csv_response(filterset.qs, filename, bom=True)
 
 
-class ActivityDetailView(RolePermissionMixin, DetailView):
+class VisibleActivityMixin:
+    """Restricted activities do not exist (404) for users who may not see them."""
+
+    def get_queryset(self) -> QuerySet:
+        return super().get_queryset().visible_to(self.request.user)
+
+
+class ActivityDetailView(RolePermissionMixin, VisibleActivityMixin, DetailView):
     permission_required = "activities.view_activity"
     queryset = Activity.objects.with_related()
     template_name = "activities/activity_detail.html"
@@ -198,7 +207,9 @@ class ActivityCreateView(RolePermissionMixin, CreateView):
         if not value.isdigit():
             raise Http404("No such activity to copy from.")
         return get_object_or_404(
-            Activity.objects.select_related("programme").prefetch_related(*SIMILAR_LINKS),
+            Activity.objects.visible_to(self.request.user)
+            .select_related("programme")
+            .prefetch_related(*SIMILAR_LINKS),
             pk=value,
         )
 
@@ -248,7 +259,7 @@ class ActivityCreateView(RolePermissionMixin, CreateView):
         return redirect(activity)
 
 
-class ActivityUpdateView(RolePermissionMixin, UpdateView):
+class ActivityUpdateView(RolePermissionMixin, VisibleActivityMixin, UpdateView):
     permission_required = "activities.change_activity"
     template_name = "activities/activity_form.html"
     form_class = ActivityPageForm
@@ -269,7 +280,7 @@ class ActivityUpdateView(RolePermissionMixin, UpdateView):
         return redirect(activity)
 
 
-class ActivityDeleteView(RolePermissionMixin, DeleteView):
+class ActivityDeleteView(RolePermissionMixin, VisibleActivityMixin, DeleteView):
     permission_required = "activities.delete_activity"
     template_name = "activities/activity_confirm_delete.html"
     queryset = Activity.objects.with_related()

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from django.db.models import Count, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.db.models.functions import TruncQuarter
 from django.http import Http404
 from django.shortcuts import get_object_or_404
@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.views.generic import TemplateView
 
 from activities.models import Activity, ActivityStatus, ActivityType
+from activities.querysets import visibility
 from activities.views import ActivityTableMixin, RolePermissionMixin
 from goals.models import PartnershipGoal, PriorityIssue, Programme, StrategicObjective
 from goals.querysets import activity_counts, activity_scope
@@ -88,13 +89,13 @@ def quarter_label(day: date) -> str:
     return f"{day.year} Q{(day.month - 1) // 3 + 1}"
 
 
-def activities_per_quarter(programme: Programme) -> dict[str, Any]:
+def activities_per_quarter(programme: Programme, visible: QuerySet) -> dict[str, Any]:
     """Activities per quarter by type, counted by the database (cancelled ones left out).
 
     The quarters run over the programme's cycle, widened to any activity outside it.
     """
     rows = list(
-        Activity.objects.filter(programme=programme)
+        visible.filter(programme=programme)
         .exclude(status=ActivityStatus.CANCELLED)
         .annotate(quarter=TruncQuarter("start_date"))
         .values("quarter", "activity_type")
@@ -142,9 +143,8 @@ def chosen_programme(request, programmes: list[Programme]) -> Programme:
     return current
 
 
-def issues_with_goals(programme: Programme, today: date) -> list[dict[str, Any]]:
+def issues_with_goals(programme: Programme, today: date, scope: Q) -> list[dict[str, Any]]:
     """The priority issues of a programme, each with its goals: two aggregate queries."""
-    scope = activity_scope()
     issues = PriorityIssue.objects.filter(programme=programme).with_activity_counts(scope)
     goals = (
         PartnershipGoal.objects.filter(programme=programme)
@@ -169,15 +169,17 @@ class DashboardView(RolePermissionMixin, TemplateView):
         today = timezone.localdate()
         programmes = list(Programme.objects.all())
         programme = chosen_programme(self.request, programmes)
-        scope = activity_scope()
+        # Every count and list leaves out what this user may not see.
+        scope = activity_scope(visible=visibility(self.request.user))
+        visible = Activity.objects.visible_to(self.request.user)
         totals = Programme.objects.with_activity_counts(scope).get(pk=programme.pk)
-        issues = issues_with_goals(programme, today)
+        issues = issues_with_goals(programme, today, scope)
         objectives = StrategicObjective.objects.filter(programme=programme).with_activity_counts(
             scope
         )
-        chart = activities_per_quarter(programme)
+        chart = activities_per_quarter(programme, visible)
         upcoming = (
-            Activity.objects.filter(
+            visible.filter(
                 programme=programme,
                 start_date__gte=today,
                 start_date__lte=today + UPCOMING_WITHIN,
@@ -186,7 +188,7 @@ class DashboardView(RolePermissionMixin, TemplateView):
             .order_by("start_date", "id")[:UPCOMING_SHOWN]
         )
         recent = (
-            Activity.objects.filter(programme=programme)
+            visible.filter(programme=programme)
             .select_related("updated_by")
             .order_by("-updated_at", "-id")[:RECENT_SHOWN]
         )
@@ -219,7 +221,11 @@ class GoalListView(RolePermissionMixin, TemplateView):
         return super().get_context_data(
             programmes=programmes,
             programme=programme,
-            issues=issues_with_goals(programme, timezone.localdate()),
+            issues=issues_with_goals(
+                programme,
+                timezone.localdate(),
+                activity_scope(visible=visibility(self.request.user)),
+            ),
             **kwargs,
         )
 
@@ -240,12 +246,13 @@ class GoalDetailView(RolePermissionMixin, ActivityTableMixin, TemplateView):
         if self.goal is None:
             goals = PartnershipGoal.objects.select_related("programme", "priority_issue")
             self.goal = get_object_or_404(
-                goals.with_activity_counts(activity_scope()), pk=self.kwargs["pk"]
+                goals.with_activity_counts(activity_scope(visible=visibility(self.request.user))),
+                pk=self.kwargs["pk"],
             )
         return self.goal
 
     def base_activities(self) -> QuerySet:
-        return Activity.objects.filter(goals=self.get_goal())
+        return Activity.objects.visible_to(self.request.user).filter(goals=self.get_goal())
 
     def fixed_filters(self) -> dict[str, list[str]]:
         return {"goal": [str(self.get_goal().pk)]}

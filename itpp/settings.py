@@ -250,6 +250,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "itpp.api.schema.allow_empty_query_values",
+    ],
     "ENUM_NAME_OVERRIDES": {
         "ActivityTypeEnum": "activities.models.ActivityType",
         "ActivityStatusEnum": "activities.models.ActivityStatus",

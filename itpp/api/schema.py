@@ -79,3 +79,30 @@ class AutoSchema(openapi.AutoSchema):
                 },
             )
         return responses
+
+
+# Query parameters that refuse an empty value (400): repeatable filters check each value,
+# and a page size must be a number.
+REJECTS_EMPTY = {"page_size"}
+
+
+def allow_empty_query_values(result: dict, generator, request, public) -> dict:
+    """drf-spectacular postprocessing hook: say that query parameters accept an empty value.
+
+    Single-valued ones do: the FilterSets are shared with the HTML pages, whose forms send
+    empty fields, and django-filter (like DRF's paging) reads an empty value as "not
+    given". Saying so keeps the schema truthful for clients and for the tests' fuzzing.
+    """
+    for path in result.get("paths", {}).values():
+        for operation in path.values():
+            if not isinstance(operation, dict):
+                continue
+            for parameter in operation.get("parameters", []):
+                if (
+                    parameter.get("in") == "query"
+                    and not parameter.get("required")
+                    and parameter.get("schema", {}).get("type") != "array"
+                    and parameter["name"] not in REJECTS_EMPTY
+                ):
+                    parameter["allowEmptyValue"] = True
+    return result
