@@ -96,9 +96,14 @@ class ActivityPageForm(ActivityForm):
             "outcome": forms.Textarea(attrs={"rows": 3}),
         }
 
+    # The version the user started from: saving over a newer one is refused (no lost edits).
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1)
+
     def __init__(self, *args: Any, programme: Programme, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.programme = programme
+        if self.instance.pk:
+            self.fields["version"].initial = self.instance.version
         self.fields["programme"].initial = programme.pk
         if self.instance.pk:
             self.fields["programme"].disabled = True

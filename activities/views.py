@@ -21,8 +21,9 @@ from django.views.generic import CreateView, DeleteView, DetailView, TemplateVie
 from activities.exports import activities_csv_response
 from activities.filters import ActivityFilterSet
 from activities.forms import ActivityPageForm
+from activities.history import readable_change_log
 from activities.models import Activity
-from activities.services import create_activity, update_activity
+from activities.services import VersionConflict, create_activity, update_activity
 from goals.models import Programme
 
 PAGE_SIZE = 25
@@ -182,6 +183,10 @@ class ActivityDetailView(RolePermissionMixin, VisibleActivityMixin, DetailView):
     template_name = "activities/activity_detail.html"
     context_object_name = "activity"
 
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        history = readable_change_log(self.object.history.all())
+        return super().get_context_data(history=history, **kwargs)
+
 
 def form_data(form: ActivityPageForm) -> dict[str, Any]:
     return {name: form.cleaned_data[name] for name in form._meta.fields}
@@ -273,11 +278,58 @@ class ActivityUpdateView(RolePermissionMixin, VisibleActivityMixin, UpdateView):
         return super().get_context_data(programme=self.object.programme, **kwargs)
 
     def form_valid(self, form: ActivityPageForm) -> HttpResponse:
-        activity = update_activity(
-            activity=self.object, user=self.request.user, data=form_data(form)
-        )
+        try:
+            activity = update_activity(
+                activity=self.object,
+                user=self.request.user,
+                data=form_data(form),
+                expected_version=form.cleaned_data.get("version"),
+            )
+        except VersionConflict as conflict:
+            return self.conflict(form, conflict.current)
         messages.success(self.request, f"The activity “{activity.title}” was saved.")
         return redirect(activity)
+
+    def conflict(self, form: ActivityPageForm, current: Activity | None) -> HttpResponse:
+        """Someone saved in between: keep the user's input, save nothing, and say who
+        changed what, so they can decide."""
+        if current is None:
+            form.add_error(
+                None,
+                "Someone deleted this activity while you were editing it; nothing was saved. "
+                "Your input is kept below: log it as a new activity if it still matters.",
+            )
+            return self.form_invalid(form)
+        differences = []
+        for name in form._meta.fields:
+            mine = form.cleaned_data.get(name)
+            theirs = getattr(current, name)
+            if name in ("goals", "objectives", "allies"):
+                theirs = list(theirs.all())
+                same = {o.pk for o in theirs} == {o.pk for o in (mine or [])}
+                shown = ", ".join(str(o) for o in theirs) or "none"
+            else:
+                same = theirs == mine or (theirs in (None, "") and mine in (None, ""))
+                display = getattr(current, f"get_{name}_display", None)
+                shown = display() if display else ("—" if theirs in (None, "") else theirs)
+            if not same:
+                differences.append(f"{form.fields[name].label}: now “{shown}”")
+        who = current.updated_by.get_username() if current.updated_by else "someone"
+        when = timezone.localtime(current.updated_at).strftime("%d %b %Y %H:%M")
+        form.add_error(
+            None,
+            f"{who} saved this activity at {when}, after you opened it; nothing was saved. "
+            + (
+                "Their version differs from yours in: " + "; ".join(differences) + ". "
+                if differences
+                else ""
+            )
+            + "Your input is kept below: save again to replace their version with yours.",
+        )
+        # Saving again is now a conscious choice over the version the user has just seen.
+        form.data = form.data.copy()
+        form.data["version"] = current.version
+        return self.form_invalid(form)
 
 
 class ActivityDeleteView(RolePermissionMixin, VisibleActivityMixin, DeleteView):
