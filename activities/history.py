@@ -1,4 +1,4 @@
-"""An activity's change log in words people read: field labels, names instead of ids."""
+"""Change logs in words people read: field labels, names instead of ids."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from typing import Any
 from django.db.models import QuerySet
 
 from activities.models import Activity, Ally
-from goals.models import PartnershipGoal, Programme, StrategicObjective
+from goals.models import PartnershipGoal, PriorityIssue, Programme, StrategicObjective
 from itpp.history import change_log
 
 # Field -> the model whose rows its ids name.
@@ -17,6 +17,7 @@ NAMED = {
     "objectives": StrategicObjective,
     "allies": Ally,
     "programme": Programme,
+    "priority_issue": PriorityIssue,
 }
 
 
@@ -38,10 +39,10 @@ def _labels(entries: list[dict[str, Any]]) -> dict[str, dict[Any, str]]:
     }
 
 
-def _show(name: str, value: Any, labels: dict[str, dict[Any, str]]) -> str:
+def _show(model, name: str, value: Any, labels: dict[str, dict[Any, str]]) -> str:
     if value in (None, "", []):
         return "—"
-    field = Activity._meta.get_field(name)
+    field = model._meta.get_field(name)
     if name in NAMED:
         names = labels.get(name, {})
         values = value if isinstance(value, list) else [value]
@@ -53,16 +54,17 @@ def _show(name: str, value: Any, labels: dict[str, dict[Any, str]]) -> str:
     return str(value)
 
 
-def readable_change_log(history: QuerySet) -> list[dict[str, Any]]:
-    """`itpp.history.change_log()` with each change as (label, old, new) text."""
+def readable_change_log(history: QuerySet, model=Activity) -> list[dict[str, Any]]:
+    """`itpp.history.change_log()` with each change as (label, old, new) text; `model` is
+    the tracked model (Activity, or a framework model such as PartnershipGoal)."""
     entries = change_log(history)
     labels = _labels(entries)
     for entry in entries:
         entry["lines"] = [
             (
-                str(Activity._meta.get_field(name).verbose_name).capitalize(),
-                _show(name, change["old"], labels),
-                _show(name, change["new"], labels),
+                str(model._meta.get_field(name).verbose_name).capitalize(),
+                _show(model, name, change["old"], labels),
+                _show(model, name, change["new"], labels),
             )
             for name, change in entry["changes"].items()
         ]

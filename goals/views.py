@@ -17,6 +17,7 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.views.generic import TemplateView
 
+from activities.history import readable_change_log
 from activities.models import Activity, ActivityStatus, ActivityType
 from activities.querysets import visibility
 from activities.views import ActivityTableMixin, RolePermissionMixin
@@ -261,5 +262,9 @@ class GoalDetailView(RolePermissionMixin, ActivityTableMixin, TemplateView):
         goal = self.get_goal()
         context = super().get_context_data(**kwargs)
         context.update(self.activity_table())
-        context.update(goal=goal, progress=goal_progress([goal], timezone.localdate())[0])
+        context.update(
+            goal=goal,
+            progress=goal_progress([goal], timezone.localdate())[0],
+            history=readable_change_log(goal.history.all(), PartnershipGoal),
+        )
         return context

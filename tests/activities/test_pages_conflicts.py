@@ -78,3 +78,18 @@ def test_activity_page_shows_who_changed_what_in_words(client, viewer, japan):
     assert "Title: Staff talks → Cyber staff talks" in page
     assert "Status: Completed → Cancelled" in page
     assert "Allies: France → Germany" in page
+
+
+def test_goal_page_shows_the_goals_own_changes(client, viewer, manager, japan):
+    from goals.models import PartnershipGoal
+    from itpp.history import history_batch
+
+    goal = PartnershipGoal.objects.get(programme=japan, order=16)
+    with history_batch("admin"):
+        goal._history_user = manager
+        goal.statement = "On HUMAN SECURITY, Japan and NATO cooperate closely on human security."
+        goal.save()
+    client.force_login(viewer)
+    page = client.get(reverse("goals:detail", args=[goal.pk])).content.decode()
+    assert "Changes to this goal" in page and "by manager" in page
+    assert "Statement: On HUMAN SECURITY, Japan and NATO cooperate on human security. →" in page
