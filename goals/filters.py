@@ -2,7 +2,15 @@
 
 import django_filters
 
-from goals.models import PartnershipGoal, PriorityIssue, Programme, StrategicObjective
+from goals.models import (
+    GoalAssessment,
+    PartnershipGoal,
+    PriorityIssue,
+    Programme,
+    Rating,
+    StockTake,
+    StrategicObjective,
+)
 
 
 class StrategicObjectiveFilterSet(django_filters.FilterSet):
@@ -28,3 +36,16 @@ class PartnershipGoalFilterSet(django_filters.FilterSet):
     class Meta:
         model = PartnershipGoal
         fields = ["programme", "priority_issue"]
+
+
+class GoalAssessmentFilterSet(django_filters.FilterSet):
+    goal = django_filters.ModelChoiceFilter(queryset=PartnershipGoal.objects.all())
+    programme = django_filters.ModelChoiceFilter(
+        field_name="stocktake__programme", queryset=Programme.objects.all()
+    )
+    stocktake = django_filters.ModelChoiceFilter(queryset=StockTake.objects.all())
+    rating = django_filters.ChoiceFilter(choices=Rating.choices)
+
+    class Meta:
+        model = GoalAssessment
+        fields = ["goal", "programme", "stocktake", "rating"]

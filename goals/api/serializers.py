@@ -2,7 +2,13 @@
 
 from rest_framework import serializers
 
-from goals.models import PartnershipGoal, PriorityIssue, Programme, StrategicObjective
+from goals.models import (
+    GoalAssessment,
+    PartnershipGoal,
+    PriorityIssue,
+    Programme,
+    StrategicObjective,
+)
 
 
 class ProgrammeSerializer(serializers.ModelSerializer):
@@ -86,3 +92,27 @@ class ProgressSerializer(serializers.Serializer):
     goals = GoalProgressSerializer(many=True)
     objectives = ObjectiveProgressSerializer(many=True)
     priority_issues = PriorityIssueProgressSerializer(many=True)
+
+
+class GoalAssessmentSerializer(serializers.ModelSerializer):
+    programme = serializers.IntegerField(source="stocktake.programme_id", read_only=True)
+    stocktake_status = serializers.CharField(source="stocktake.status", read_only=True)
+    assessed_by = serializers.SlugRelatedField(
+        slug_field="username", read_only=True, allow_null=True
+    )
+
+    class Meta:
+        model = GoalAssessment
+        fields = [
+            "id",
+            "programme",
+            "stocktake",
+            "stocktake_status",
+            "goal",
+            "rating",
+            "narrative",
+            "next_steps",
+            "assessed_by",
+            "assessed_on",
+            "updated_at",
+        ]

@@ -8,6 +8,7 @@ router.register("programmes", views.ProgrammeViewSet, basename="programme")
 router.register("objectives", views.StrategicObjectiveViewSet, basename="objective")
 router.register("priority-issues", views.PriorityIssueViewSet, basename="priority-issue")
 router.register("goals", views.PartnershipGoalViewSet, basename="goal")
+router.register("assessments", views.GoalAssessmentViewSet, basename="assessment")
 
 urlpatterns = [
     *router.urls,

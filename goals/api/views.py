@@ -9,6 +9,7 @@ from rest_framework.response import Response
 from activities.models import Activity
 from activities.querysets import visibility
 from goals.api.serializers import (
+    GoalAssessmentSerializer,
     PartnershipGoalSerializer,
     PriorityIssueSerializer,
     ProgrammeSerializer,
@@ -17,11 +18,18 @@ from goals.api.serializers import (
     StrategicObjectiveSerializer,
 )
 from goals.filters import (
+    GoalAssessmentFilterSet,
     PartnershipGoalFilterSet,
     PriorityIssueFilterSet,
     StrategicObjectiveFilterSet,
 )
-from goals.models import PartnershipGoal, PriorityIssue, Programme, StrategicObjective
+from goals.models import (
+    GoalAssessment,
+    PartnershipGoal,
+    PriorityIssue,
+    Programme,
+    StrategicObjective,
+)
 from goals.querysets import activity_scope, programme_progress
 from itpp.api.views import APIView, ReadOnlyModelViewSet
 
@@ -55,6 +63,17 @@ class PartnershipGoalViewSet(ReadOnlyModelViewSet):
     queryset = PartnershipGoal.objects.all()
     serializer_class = PartnershipGoalSerializer
     filterset_class = PartnershipGoalFilterSet
+
+
+class GoalAssessmentViewSet(ReadOnlyModelViewSet):
+    """Goal assessments made in stock-takes, newest stock-take first. Read-only here;
+    Programme managers write them in the admin while the stock-take is open."""
+
+    queryset = GoalAssessment.objects.select_related("stocktake", "assessed_by").order_by(
+        "-stocktake__period_end", "stocktake_id", "goal__order"
+    )
+    serializer_class = GoalAssessmentSerializer
+    filterset_class = GoalAssessmentFilterSet
 
 
 class ProgressView(APIView):
