@@ -10,8 +10,7 @@ from django.urls import reverse
 
 from activities import services
 from activities.models import Activity
-from tests.activities.test_pages_conflicts import edit_data
-from tests.factories import ActivityFactory, UserFactory
+from tests.factories import ActivityFactory, UserFactory, edit_form_data
 
 pytestmark = [
     # Real transactions on real connections; the framework data is put back afterwards.
@@ -27,8 +26,8 @@ def test_two_concurrent_saves_of_one_version_one_wins_and_the_other_sees_the_con
     activity = ActivityFactory(programme=japan, title="Staff talks", location="Brussels")
     url = reverse("activities:update", args=[activity.pk])
     inputs = {
-        alice: edit_data(activity, title="Cyber staff talks"),
-        bob: edit_data(activity, location="Tokyo"),
+        alice: edit_form_data(activity, title="Cyber staff talks"),
+        bob: edit_form_data(activity, location="Tokyo"),
     }
 
     # Both requests have read version 1 and validated their input before either claims

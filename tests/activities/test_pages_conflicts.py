@@ -7,31 +7,14 @@ from django.urls import reverse
 from activities.models import Activity
 from activities.services import delete_activity, update_activity
 from goals.models import PartnershipGoal
-from tests.factories import ActivityFactory, UserFactory, ally
+from tests.factories import ActivityFactory, UserFactory, ally, edit_form_data
 
 pytestmark = pytest.mark.django_db
 
 
-def edit_data(activity, **changes) -> dict:
-    data = {
-        "programme": activity.programme_id,
-        "version": activity.version,
-        "title": activity.title,
-        "activity_type": activity.activity_type,
-        "status": activity.status,
-        "releasability": activity.releasability,
-        "start_date": activity.start_date.isoformat(),
-        "end_date": "",
-        "goals": [g.pk for g in activity.goals.all()],
-        "location": activity.location,
-    }
-    data.update(changes)
-    return data
-
-
 def test_second_save_from_a_stale_form_is_refused_and_keeps_the_input(client, editor, japan):
     activity = ActivityFactory(programme=japan, title="Original title", location="Brussels")
-    opened = edit_data(activity, title="My better title")  # form opened at version 1
+    opened = edit_form_data(activity, title="My better title")  # form opened at version 1
     colleague = UserFactory(username="colleague", roles=["Editors"])
     update_activity(activity=activity, user=colleague, data={"location": "Tokyo"})
 
@@ -56,7 +39,7 @@ def test_the_conflict_names_each_save_and_only_the_fields_others_changed(client,
     goals = list(PartnershipGoal.objects.filter(programme=japan).order_by("order"))
     activity = ActivityFactory(programme=japan, title="Talks", goals=[goals[0]], allies=["FR"])
     # The user edits the title only; two colleagues change other things meanwhile.
-    opened = edit_data(activity, title="Cyber talks", allies=["FR"])
+    opened = edit_form_data(activity, title="Cyber talks", allies=["FR"])
     alice = UserFactory(username="alice", roles=["Editors"])
     bob = UserFactory(username="bob", roles=["Editors"])
     update_activity(activity=activity, user=alice, data={"status": "cancelled"})
@@ -85,7 +68,7 @@ def test_editing_an_activity_deleted_meanwhile_offers_the_input_as_a_new_one(
     client.force_login(editor)
     url = reverse("activities:update", args=[activity.pk])
     assert client.get(url).status_code == 200
-    opened = edit_data(activity, title="Edited", location="Tokyo")
+    opened = edit_form_data(activity, title="Edited", location="Tokyo")
     opened.pop("programme")  # fixed on the edit form, so the browser does not send it
     delete_activity(activity=Activity.objects.get(pk=activity.pk), user=manager)
 
@@ -112,7 +95,7 @@ def test_an_activity_deleted_meanwhile_stays_unknown_to_those_who_may_not_see_it
     client, editor, manager, japan
 ):
     activity = ActivityFactory(programme=japan, title="Secret", releasability="restricted")
-    opened = edit_data(activity, title="Edited")
+    opened = edit_form_data(activity, title="Edited")
     url = reverse("activities:update", args=[activity.pk])
     delete_activity(activity=activity, user=manager)
     client.force_login(editor)

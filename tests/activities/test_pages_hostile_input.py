@@ -9,7 +9,7 @@ from activities.models import Activity
 from activities.services import delete_activity
 from goals.models import PartnershipGoal
 from tests.api.test_hostile_input import CONTROL
-from tests.factories import ActivityFactory
+from tests.factories import ActivityFactory, edit_form_data
 
 pytestmark = pytest.mark.django_db
 HUGE_ID = "99999999999999999999"
@@ -68,19 +68,6 @@ def activity(japan):
     return ActivityFactory(programme=japan, title="Untouched", goals=[goal])
 
 
-def edit_of(activity, **changes) -> dict:
-    return {
-        "version": activity.version,
-        "title": activity.title,
-        "activity_type": activity.activity_type,
-        "status": activity.status,
-        "releasability": activity.releasability,
-        "start_date": activity.start_date.isoformat(),
-        "goals": [goal.pk for goal in activity.goals.all()],
-        **changes,
-    }
-
-
 @pytest.mark.parametrize(("field", "value"), CREATE_FIELDS)
 def test_hostile_form_values_get_a_field_error_and_save_nothing(
     client, editor, japan, field, value
@@ -107,7 +94,7 @@ def test_hostile_edits_get_a_field_error_and_change_nothing(client, editor, acti
     before = state()
     client.force_login(editor)
     url = reverse("activities:update", args=[activity.pk])
-    response = client.post(url, edit_of(activity, **{field: value}))
+    response = client.post(url, edit_form_data(activity, **{field: value}))
     assert response.status_code == 200
     assert field in response.context["form"].errors
     assert state() == before
@@ -143,7 +130,7 @@ def test_unknown_and_read_only_fields_are_ignored_on_every_form(
     assert (logged.created_by, logged.version) == (editor, 1) and logged.pk != other.pk
 
     # On the edit page, the programme is fixed and the id comes from the URL only.
-    edit = edit_of(activity, title="Edited", programme=987654, **smuggled)
+    edit = edit_form_data(activity, title="Edited", programme=987654, **smuggled)
     assert client.post(reverse("activities:update", args=[activity.pk]), edit).status_code == 302
     activity.refresh_from_db()
     other.refresh_from_db()

@@ -69,15 +69,19 @@ def test_a_failure_saves_nothing(japan, editor):
     assert not Activity.objects.filter(title="Broken").exists()
 
 
-def test_the_service_refuses_restricting_to_whoever_may_not_see_restricted(japan, editor, manager):
-    data = {
-        "programme": japan,
-        "title": "Sensitive",
+def new_activity(programme, **changes) -> dict:
+    return {
+        "programme": programme,
+        "title": "Staff talks",
         "activity_type": "visit",
         "start_date": "2024-05-01",
-        "goals": list(PartnershipGoal.objects.filter(programme=japan)[:1]),
-        "releasability": "restricted",
+        "goals": list(PartnershipGoal.objects.filter(programme=programme)[:1]),
+        **changes,
     }
+
+
+def test_the_service_refuses_restricting_to_whoever_may_not_see_restricted(japan, editor, manager):
+    data = new_activity(japan, releasability="restricted")
     with pytest.raises(ValidationError) as refused:
         create_activity(user=editor, data=data)
     assert list(refused.value.message_dict) == ["releasability"]
@@ -94,16 +98,7 @@ def test_the_service_refuses_restricting_to_whoever_may_not_see_restricted(japan
 
 
 def test_the_service_records_who_wrote_in_the_history_outside_a_request(japan, editor):
-    activity = create_activity(
-        user=editor,
-        data={
-            "programme": japan,
-            "title": "Staff talks",
-            "activity_type": "visit",
-            "start_date": "2024-05-01",
-            "goals": list(PartnershipGoal.objects.filter(programme=japan)[:1]),
-        },
-    )
+    activity = create_activity(user=editor, data=new_activity(japan))
     assert {record.history_user for record in activity.history.all()} == {editor}
 
 
