@@ -365,17 +365,19 @@ class ActivityUpdateView(RolePermissionMixin, VisibleActivityMixin, UpdateView):
         """The activity was deleted while the user edited it: nothing to save over, so
         their input comes back as a new activity's form (404 if they may not know of it)."""
         record = deletion_record(self.request.user, self.kwargs["pk"])
-        if record is None:
+        # Its programme may have gone too, once nothing protected it any more.
+        programme = Programme.objects.filter(pk=getattr(record, "programme_id", None)).first()
+        if programme is None:
             raise Http404("No such activity.")
         data = self.request.POST.copy()
-        data["programme"] = record.programme_id  # fixed (and so not sent) on the edit form
+        data["programme"] = programme.pk  # fixed (and so not sent) on the edit form
         data.pop("version", None)
-        form = ActivityPageForm(data, programme=record.programme, user=self.request.user)
+        form = ActivityPageForm(data, programme=programme, user=self.request.user)
         form.is_valid()  # shows what would stop it being logged, as the create page would
         context = {
             "form": form,
-            "programme": record.programme,
-            "form_action": f"{reverse('activities:create')}?programme={record.programme_id}",
+            "programme": programme,
+            "form_action": f"{reverse('activities:create')}?programme={programme.pk}",
             "deleted_meanwhile": deleted_by(record),
         }
         return TemplateResponse(self.request, self.template_name, context)
