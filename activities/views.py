@@ -8,10 +8,11 @@ from typing import Any
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.mixins import PermissionRequiredMixin
+from django.contrib.auth.models import AnonymousUser, User
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import IntegrityError
-from django.db.models import QuerySet
+from django.db.models import Model, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
@@ -223,13 +224,13 @@ def form_data(form: ActivityPageForm) -> dict[str, Any]:
     return {name: form.cleaned_data[name] for name in form._meta.fields}
 
 
-def deletion_record(user: Any, activity_id: int):
+def deletion_record(user: User | AnonymousUser, activity_id: int) -> Model | None:
     """The deletion of an activity as `user` may know of it (see deleted_activities), or
     None if it is not deleted or not theirs to know about."""
     return deleted_activities(user).filter(id=activity_id).first()
 
 
-def deleted_by(record: Any) -> str:
+def deleted_by(record: Model) -> str:
     who = record.history_user.get_username() if record.history_user else "the system"
     return f"{who} deleted it on {timezone.localtime(record.history_date):%d %b %Y at %H:%M}"
 
