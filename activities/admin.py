@@ -1,3 +1,5 @@
+from typing import Any
+
 from django.contrib import admin
 from django.contrib.admin.utils import unquote
 from django.db.models import QuerySet
@@ -9,7 +11,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from activities.forms import ActivityForm
 from activities.models import Activity, Ally, DeletedActivity
-from activities.querysets import RESTRICTED, VIEW_RESTRICTED
+from activities.querysets import RESTRICTED, VIEW_RESTRICTED, deleted_activities
 from activities.resources import ActivityResource
 from itpp.history import restorable_version
 
@@ -75,6 +77,17 @@ class ActivityAdmin(ImportExportMixin, SimpleHistoryAdmin):
         ("Record", {"fields": readonly_fields, "classes": ["collapse"]}),
     ]
 
+    def get_form(self, request: HttpRequest, obj=None, change: bool = False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        user = request.user
+
+        class FormForUser(form):
+            # As on the pages: "Restricted" is offered only to those who may see it.
+            def __init__(self, *args: Any, **form_kwargs: Any) -> None:
+                super().__init__(*args, user=user, **form_kwargs)
+
+        return FormForUser
+
     def get_queryset(self, request: HttpRequest) -> QuerySet:
         # The admin honours releasability like every other view.
         return super().get_queryset(request).visible_to(request.user).prefetch_related("goals")
@@ -127,10 +140,9 @@ class DeletedActivityAdmin(admin.ModelAdmin):
     date_hierarchy = "history_date"
 
     def get_queryset(self, request: HttpRequest) -> QuerySet:
-        deleted = super().get_queryset(request).filter(history_type="-")
-        if not request.user.has_perm(VIEW_RESTRICTED):
-            deleted = deleted.exclude(releasability=RESTRICTED)
-        return deleted.exclude(id__in=Activity.objects.values("id"))
+        # The same list as the pages' (activities.querysets.deleted_activities).
+        shown = deleted_activities(request.user).values("history_id")
+        return super().get_queryset(request).filter(history_id__in=shown)
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False

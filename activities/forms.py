@@ -5,12 +5,17 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.forms.boundfield import BoundWidget
 
-from activities.models import Activity
+from activities.models import Activity, Releasability
+from activities.querysets import VIEW_RESTRICTED
 from goals.models import PartnershipGoal, PriorityIssue, Programme, StrategicObjective
 from itpp.history import m2m_ids
+
+# The largest version the column holds (PostgreSQL integer); a larger one is a form error.
+MAX_VERSION = 2**31 - 1
 
 
 class ActivityForm(forms.ModelForm):
@@ -42,11 +47,18 @@ class ActivityForm(forms.ModelForm):
             "outcome",
         ]
 
-    def __init__(self, *args, **kwargs) -> None:
+    def __init__(self, *args: Any, user: AbstractBaseUser | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         if "releasability" in self.fields:
+            field = self.fields["releasability"]
             # Left out means the model's default ("internal"), as in the API and imports.
-            self.fields["releasability"].required = False
+            field.required = False
+            if user is not None and not user.has_perm(VIEW_RESTRICTED):
+                # Nobody may restrict what they could then no longer see (the service
+                # refuses it too); posting it anyway is an invalid choice.
+                field.choices = [
+                    choice for choice in field.choices if choice[0] != Releasability.RESTRICTED
+                ]
         # Reverting to a historical version (the admin's history view, or restoring a
         # deleted activity): show that version's links, not today's (or none).
         version = getattr(self.instance, "_history", None)  # set by simple-history
@@ -97,7 +109,9 @@ class ActivityPageForm(ActivityForm):
         }
 
     # The version the user started from: saving over a newer one is refused (no lost edits).
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1)
+    version = forms.IntegerField(
+        widget=forms.HiddenInput, required=False, min_value=1, max_value=MAX_VERSION
+    )
 
     def __init__(self, *args: Any, programme: Programme, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -142,3 +156,10 @@ class ActivityPageForm(ActivityForm):
             issue = option.data["value"].instance.priority_issue
             groups.setdefault(issue.pk, (issue, []))[1].append(option)
         return sorted(groups.values(), key=lambda group: group[0].number)
+
+
+class ActivityDeleteForm(forms.Form):
+    """The delete confirmation: the version the user saw, so that a change made since is
+    shown to them rather than deleted unseen."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1, max_value=MAX_VERSION)

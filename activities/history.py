@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Model, QuerySet
 
 from activities.models import Activity, Ally
 from goals.models import PartnershipGoal, PriorityIssue, Programme, StrategicObjective
-from itpp.history import change_log
+from itpp.history import change_log, plain_value, snapshot
 
 # Field -> the model whose rows its ids name.
 NAMED = {
@@ -20,12 +21,14 @@ NAMED = {
     "priority_issue": PriorityIssue,
 }
 
+Changes = dict[str, dict[str, Any]]  # {field: {"old": value, "new": value}}, as change_log()'s
 
-def _labels(entries: list[dict[str, Any]]) -> dict[str, dict[Any, str]]:
-    """One query per related model, whatever the number of entries."""
+
+def _labels(all_changes: Iterable[Changes]) -> dict[str, dict[Any, str]]:
+    """One query per related model, whatever the number of changes."""
     wanted: dict[str, set] = {name: set() for name in NAMED}
-    for entry in entries:
-        for name, change in entry["changes"].items():
+    for changes in all_changes:
+        for name, change in changes.items():
             if name in NAMED:
                 for value in (change["old"], change["new"]):
                     if isinstance(value, list):
@@ -39,7 +42,7 @@ def _labels(entries: list[dict[str, Any]]) -> dict[str, dict[Any, str]]:
     }
 
 
-def _show(model, name: str, value: Any, labels: dict[str, dict[Any, str]]) -> str:
+def _show(model: type[Model], name: str, value: Any, labels: dict[str, dict[Any, str]]) -> str:
     if value in (None, "", []):
         return "—"
     field = model._meta.get_field(name)
@@ -54,18 +57,56 @@ def _show(model, name: str, value: Any, labels: dict[str, dict[Any, str]]) -> st
     return str(value)
 
 
-def readable_change_log(history: QuerySet, model=Activity) -> list[dict[str, Any]]:
+def _lines(
+    model: type[Model], changes: Changes, labels: dict[str, dict[Any, str]]
+) -> list[tuple[str, str, str]]:
+    return [
+        (
+            str(model._meta.get_field(name).verbose_name).capitalize(),
+            _show(model, name, change["old"], labels),
+            _show(model, name, change["new"], labels),
+        )
+        for name, change in changes.items()
+    ]
+
+
+def readable_changes(changes: Changes, model: type[Model] = Activity) -> list[tuple[str, str, str]]:
+    """Each change as (label, old, new) text."""
+    return _lines(model, changes, _labels([changes]))
+
+
+def readable_change_log(history: QuerySet, model: type[Model] = Activity) -> list[dict[str, Any]]:
     """`itpp.history.change_log()` with each change as (label, old, new) text; `model` is
     the tracked model (Activity, or a framework model such as PartnershipGoal)."""
     entries = change_log(history)
-    labels = _labels(entries)
+    labels = _labels(entry["changes"] for entry in entries)
     for entry in entries:
-        entry["lines"] = [
-            (
-                str(model._meta.get_field(name).verbose_name).capitalize(),
-                _show(model, name, change["old"], labels),
-                _show(model, name, change["new"], labels),
-            )
-            for name, change in entry["changes"].items()
-        ]
+        entry["lines"] = _lines(model, entry["changes"], labels)
     return entries
+
+
+def changes_since(activity_id: int, version: int | None, proposed: dict[str, Any]) -> dict:
+    """What others saved over `version` of an activity, set against what a writer
+    proposes (model field values, links as objects), for telling them of a conflict.
+
+    `saves` are the readable change-log entries since that version (who, when, through
+    what, and what each changed);
+    `lines` are (label, now, yours) in words, for each field someone else changed whose
+    value now differs from the proposed one. When that version is not in the history
+    (an unknown number), every field that differs is listed, with the last save.
+    """
+    records = Activity.history.filter(id=activity_id)
+    base = records.filter(version=version).order_by("-history_id").first() if version else None
+    current = records.order_by("-history_id").first()
+    saves = readable_change_log(records)
+    saves = [e for e in saves if e["history_id"] > base.history_id] if base else saves[:1]
+    now = snapshot(current) if current else {}
+    before = snapshot(base) if base else None
+    conflicts = {
+        name: {"old": now[name], "new": plain_value(value)}
+        for name, value in proposed.items()
+        if name in now
+        and now[name] != plain_value(value)
+        and (before is None or before.get(name) != now[name])
+    }
+    return {"saves": saves, "lines": readable_changes(conflicts)}

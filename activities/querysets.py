@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from django.contrib.auth.models import AnonymousUser, User
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 
 RESTRICTED = "restricted"
 VIEW_RESTRICTED = "activities.view_restricted_activity"
+# Restoring undoes a deletion and writes the activity again, so it takes both.
+RESTORE_PERMISSIONS = ("activities.delete_activity", "activities.add_activity")
 
 
 def visibility(user: User | AnonymousUser) -> Q | None:
@@ -32,3 +34,25 @@ class ActivityQuerySet(models.QuerySet):
         return self.select_related("programme", "created_by", "updated_by").prefetch_related(
             "goals__priority_issue", "objectives", "allies"
         )
+
+
+def deleted_activities(user: User | AnonymousUser) -> models.QuerySet:
+    """The deletion records of activities that are deleted now (not restored), as far as
+    `user` may know of them: the historical rows, newest deletion first.
+
+    Without the permission to see restricted activities, an activity that was ever
+    restricted is left out, as its history is over the API: its past held restricted
+    content.
+    """
+    from activities.models import Activity  # the model imports this module
+
+    history = Activity.history
+    deleted = (
+        history.filter(history_type="-")
+        # The last record of an activity that is gone is its (latest) deletion.
+        .exclude(Exists(history.filter(id=OuterRef("id"), history_id__gt=OuterRef("history_id"))))
+        .exclude(id__in=Activity.objects.values("id"))
+    )
+    if visibility(user) is not None:
+        deleted = deleted.exclude(id__in=history.filter(releasability=RESTRICTED).values("id"))
+    return deleted.select_related("history_user").order_by("-history_date", "-history_id")

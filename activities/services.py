@@ -16,7 +16,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
 
-from activities.models import Activity
+from activities.models import Activity, Releasability
+from activities.querysets import VIEW_RESTRICTED, deleted_activities
 from goals.models import PartnershipGoal, Programme
 from itpp.history import history_batch, m2m_ids, restorable_version
 
@@ -52,6 +53,18 @@ def programme_of_goals(goals: Iterable[PartnershipGoal]) -> Programme | None:
     return Programme.objects.get(pk=programme_ids.pop())
 
 
+def check_releasability(user: AbstractBaseUser, releasability: str | None) -> None:
+    """Whoever restricts an activity must still be allowed to see it afterwards.
+
+    Every door (pages, API) writes through this module, so none can restrict an activity
+    its user could not see; the form also leaves the choice out for them.
+    """
+    if releasability == Releasability.RESTRICTED and not user.has_perm(VIEW_RESTRICTED):
+        raise ValidationError(
+            {"releasability": "Only users allowed to see restricted activities can restrict one."}
+        )
+
+
 def _split(data: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
     fields = {name: value for name, value in data.items() if name not in LINKS}
     links = {name: list(value) for name, value in data.items() if name in LINKS}
@@ -64,9 +77,11 @@ def create_activity(*, user: AbstractBaseUser, data: dict[str, Any]) -> Activity
     """Create an activity from model field values; `goals`, `objectives` and `allies`
     are iterables of instances. Without `programme`, the goals' programme is used."""
     fields, links = _split(data)
+    check_releasability(user, fields.get("releasability"))
     if fields.get("programme") is None:
         fields["programme"] = programme_of_goals(links.get("goals", []))
     activity = Activity(**fields, created_by=user, updated_by=user)
+    activity._history_user = user  # also outside a request (commands, tests)
     activity.save()
     for name, values in links.items():
         getattr(activity, name).set(values)
@@ -112,11 +127,13 @@ def update_activity(
     Raises VersionConflict (and writes nothing) when `expected_version` is given and
     no longer current.
     """
-    activity.version = claim_version(activity.pk, expected_version)
     fields, links = _split(data)
+    check_releasability(user, fields.get("releasability"))
+    activity.version = claim_version(activity.pk, expected_version)
     for name, value in fields.items():
         setattr(activity, name, value)
     activity.updated_by = user
+    activity._history_user = user
     activity.save()
     for name, values in links.items():
         getattr(activity, name).set(values)
@@ -138,9 +155,11 @@ def delete_activity(
 @batched
 def restore_activity(*, activity_id: int, user: AbstractBaseUser) -> Activity:
     """Bring back a deleted activity under its old id, as its last version stood,
-    links included."""
+    links included. Activity.DoesNotExist for one `user` may not know of (restricted)."""
     if Activity.objects.filter(pk=activity_id).exists():
         raise ValidationError("This activity has not been deleted.")
+    if not deleted_activities(user).filter(id=activity_id).exists():
+        raise Activity.DoesNotExist(f"No deleted activity {activity_id} for this user.")
     version = restorable_version(Activity.history.filter(id=activity_id))
     if version is None:
         raise Activity.DoesNotExist(f"No history for activity {activity_id}.")

@@ -11,4 +11,6 @@ urlpatterns = [
     path("<int:pk>/", views.ActivityDetailView.as_view(), name="detail"),
     path("<int:pk>/edit/", views.ActivityUpdateView.as_view(), name="update"),
     path("<int:pk>/delete/", views.ActivityDeleteView.as_view(), name="delete"),
+    path("deleted/", views.DeletedActivityListView.as_view(), name="deleted"),
+    path("deleted/<int:pk>/restore/", views.ActivityRestoreView.as_view(), name="restore"),
 ]

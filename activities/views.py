@@ -1,4 +1,5 @@
-"""Staff pages for the activity log: list (with filters and CSV), detail, log, edit, delete."""
+"""Staff pages for the activity log: list (with filters and CSV), detail, log, edit, delete,
+and the deleted activities with their restore button."""
 
 from __future__ import annotations
 
@@ -7,23 +8,40 @@ from typing import Any
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.mixins import PermissionRequiredMixin
+from django.contrib.auth.models import AnonymousUser, User
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import QuerySet
+from django.db import IntegrityError
+from django.db.models import Model, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
-from django.urls import reverse_lazy
+from django.urls import reverse, reverse_lazy
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.views import View
-from django.views.generic import CreateView, DeleteView, DetailView, TemplateView, UpdateView
+from django.views.generic import (
+    CreateView,
+    DeleteView,
+    DetailView,
+    ListView,
+    TemplateView,
+    UpdateView,
+)
 
 from activities.exports import activities_csv_response
 from activities.filters import ActivityFilterSet
-from activities.forms import ActivityPageForm
-from activities.history import readable_change_log
-from activities.models import Activity
-from activities.services import VersionConflict, create_activity, update_activity
+from activities.forms import ActivityDeleteForm, ActivityPageForm
+from activities.history import changes_since, readable_change_log
+from activities.models import Activity, Releasability
+from activities.querysets import RESTORE_PERMISSIONS, VIEW_RESTRICTED, deleted_activities
+from activities.services import (
+    VersionConflict,
+    create_activity,
+    delete_activity,
+    restore_activity,
+    update_activity,
+)
 from goals.models import Programme
 
 PAGE_SIZE = 25
@@ -31,7 +49,15 @@ PAGE_SIZE = 25
 SORTABLE = ("title", "start_date", "end_date", "updated_at")
 DEFAULT_SORT = "-start_date"  # Activity.Meta.ordering
 # Filters shown as lists of checkboxes in a disclosure, rather than as a tall <select multiple>.
-CHECKBOX_FILTERS = ("goal", "priority_issue", "objective", "activity_type", "status", "ally")
+CHECKBOX_FILTERS = (
+    "goal",
+    "priority_issue",
+    "objective",
+    "activity_type",
+    "status",
+    "releasability",
+    "ally",
+)
 # Copied by "Log a similar activity": what the next occurrence of an activity shares with the
 # last one. Dates, status, attendance and outcome belong to one occurrence and are left out.
 SIMILAR_FIELDS = ("title", "activity_type", "location", "lead_organisation", "description")
@@ -62,6 +88,12 @@ class ActivityPageFilterSet(ActivityFilterSet):
         super().__init__(*args, **kwargs)
         for name in exclude:
             self.filters.pop(name)
+        user = getattr(self.request, "user", None)
+        if "releasability" in self.filters and user and not user.has_perm(VIEW_RESTRICTED):
+            # Not offered to those who could never find a restricted activity.
+            self.filters["releasability"].extra["choices"] = [
+                choice for choice in Releasability.choices if choice[0] != Releasability.RESTRICTED
+            ]
         for name in CHECKBOX_FILTERS:
             if name in self.filters:
                 self.filters[name].extra["widget"] = forms.CheckboxSelectMultiple(
@@ -192,6 +224,17 @@ def form_data(form: ActivityPageForm) -> dict[str, Any]:
     return {name: form.cleaned_data[name] for name in form._meta.fields}
 
 
+def deletion_record(user: User | AnonymousUser, activity_id: int) -> Model | None:
+    """The deletion of an activity as `user` may know of it (see deleted_activities), or
+    None if it is not deleted or not theirs to know about."""
+    return deleted_activities(user).filter(id=activity_id).first()
+
+
+def deleted_by(record: Model) -> str:
+    who = record.history_user.get_username() if record.history_user else "the system"
+    return f"{who} deleted it on {timezone.localtime(record.history_date):%d %b %Y at %H:%M}"
+
+
 class ActivityCreateView(RolePermissionMixin, CreateView):
     """Log an activity. `?from=<id>` pre-fills it from an earlier one ("Log a similar
     activity"), `?programme=<id>` chooses the programme, `?goal=<id>` ticks a goal."""
@@ -251,7 +294,7 @@ class ActivityCreateView(RolePermissionMixin, CreateView):
         return initial
 
     def get_form_kwargs(self) -> dict[str, Any]:
-        return {**super().get_form_kwargs(), "programme": self.programme}
+        return {**super().get_form_kwargs(), "programme": self.programme, "user": self.request.user}
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
@@ -259,7 +302,11 @@ class ActivityCreateView(RolePermissionMixin, CreateView):
         return context
 
     def form_valid(self, form: ActivityPageForm) -> HttpResponse:
-        activity = create_activity(user=self.request.user, data=form_data(form))
+        try:
+            activity = create_activity(user=self.request.user, data=form_data(form))
+        except ValidationError as error:
+            form.add_error(None, error)  # the service's last word, placed by its field
+            return self.form_invalid(form)
         messages.success(self.request, f"The activity “{activity.title}” was logged.")
         return redirect(activity)
 
@@ -272,10 +319,20 @@ class ActivityUpdateView(RolePermissionMixin, VisibleActivityMixin, UpdateView):
     context_object_name = "activity"
 
     def get_form_kwargs(self) -> dict[str, Any]:
-        return {**super().get_form_kwargs(), "programme": self.object.programme}
+        return {
+            **super().get_form_kwargs(),
+            "programme": self.object.programme,
+            "user": self.request.user,
+        }
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         return super().get_context_data(programme=self.object.programme, **kwargs)
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        try:
+            return super().post(request, *args, **kwargs)
+        except Http404:
+            return self.offer_as_new()
 
     def form_valid(self, form: ActivityPageForm) -> HttpResponse:
         try:
@@ -286,61 +343,123 @@ class ActivityUpdateView(RolePermissionMixin, VisibleActivityMixin, UpdateView):
                 expected_version=form.cleaned_data.get("version"),
             )
         except VersionConflict as conflict:
+            if conflict.current is None:
+                return self.offer_as_new()
             return self.conflict(form, conflict.current)
+        except ValidationError as error:
+            form.add_error(None, error)
+            return self.form_invalid(form)
         messages.success(self.request, f"The activity “{activity.title}” was saved.")
         return redirect(activity)
 
-    def conflict(self, form: ActivityPageForm, current: Activity | None) -> HttpResponse:
-        """Someone saved in between: keep the user's input, save nothing, and say who
-        changed what, so they can decide."""
-        if current is None:
-            form.add_error(
-                None,
-                "Someone deleted this activity while you were editing it; nothing was saved. "
-                "Your input is kept below: log it as a new activity if it still matters.",
-            )
-            return self.form_invalid(form)
-        differences = []
-        for name in form._meta.fields:
-            mine = form.cleaned_data.get(name)
-            theirs = getattr(current, name)
-            if name in ("goals", "objectives", "allies"):
-                theirs = list(theirs.all())
-                same = {o.pk for o in theirs} == {o.pk for o in (mine or [])}
-                shown = ", ".join(str(o) for o in theirs) or "none"
-            else:
-                same = theirs == mine or (theirs in (None, "") and mine in (None, ""))
-                display = getattr(current, f"get_{name}_display", None)
-                shown = display() if display else ("—" if theirs in (None, "") else theirs)
-            if not same:
-                differences.append(f"{form.fields[name].label}: now “{shown}”")
-        who = current.updated_by.get_username() if current.updated_by else "someone"
-        when = timezone.localtime(current.updated_at).strftime("%d %b %Y %H:%M")
-        form.add_error(
-            None,
-            f"{who} saved this activity at {when}, after you opened it; nothing was saved. "
-            + (
-                "Their version differs from yours in: " + "; ".join(differences) + ". "
-                if differences
-                else ""
-            )
-            + "Your input is kept below: save again to replace their version with yours.",
-        )
+    def conflict(self, form: ActivityPageForm, current: Activity) -> HttpResponse:
+        """Someone saved in between: save nothing, keep the user's input, and say who
+        saved when, and each field they changed as it now is beside the user's value."""
+        report = changes_since(current.pk, form.cleaned_data.get("version"), form_data(form))
         # Saving again is now a conscious choice over the version the user has just seen.
         form.data = form.data.copy()
         form.data["version"] = current.version
-        return self.form_invalid(form)
+        context = self.get_context_data(form=form, conflict=report, activity=current)
+        return self.render_to_response(context)
+
+    def offer_as_new(self) -> HttpResponse:
+        """The activity was deleted while the user edited it: nothing to save over, so
+        their input comes back as a new activity's form (404 if they may not know of it)."""
+        record = deletion_record(self.request.user, self.kwargs["pk"])
+        # Its programme may have gone too, once nothing protected it any more.
+        programme = Programme.objects.filter(pk=getattr(record, "programme_id", None)).first()
+        if programme is None:
+            raise Http404("No such activity.")
+        data = self.request.POST.copy()
+        data["programme"] = programme.pk  # fixed (and so not sent) on the edit form
+        data.pop("version", None)
+        form = ActivityPageForm(data, programme=programme, user=self.request.user)
+        form.is_valid()  # shows what would stop it being logged, as the create page would
+        context = {
+            "form": form,
+            "programme": programme,
+            "form_action": f"{reverse('activities:create')}?programme={programme.pk}",
+            "deleted_meanwhile": deleted_by(record),
+        }
+        return TemplateResponse(self.request, self.template_name, context)
 
 
 class ActivityDeleteView(RolePermissionMixin, VisibleActivityMixin, DeleteView):
+    """Deletes through the service, only if the activity is still the version the user
+    confirmed: a change made meanwhile is shown instead, and must be confirmed again."""
+
     permission_required = "activities.delete_activity"
     template_name = "activities/activity_confirm_delete.html"
     queryset = Activity.objects.with_related()
     context_object_name = "activity"
+    form_class = ActivityDeleteForm
     success_url = reverse_lazy("activities:list")
 
-    def form_valid(self, form: forms.Form) -> HttpResponse:
+    def get_initial(self) -> dict[str, Any]:
+        return {"version": self.object.version}
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        try:
+            return super().post(request, *args, **kwargs)
+        except Http404:
+            record = deletion_record(request.user, self.kwargs["pk"])
+            if record is None:
+                raise
+            messages.info(request, f"“{record.title}” was already deleted: {deleted_by(record)}.")
+            return redirect(self.success_url)
+
+    def form_valid(self, form: ActivityDeleteForm) -> HttpResponse:
         title = self.object.title
-        response = super().form_valid(form)
+        try:
+            delete_activity(
+                activity=self.object,
+                user=self.request.user,
+                expected_version=form.cleaned_data["version"],
+            )
+        except VersionConflict as conflict:
+            if conflict.current is None:
+                messages.info(self.request, f"“{title}” was already deleted.")
+                return redirect(self.success_url)
+            report = changes_since(conflict.current.pk, form.cleaned_data["version"], {})
+            self.object = conflict.current
+            form = ActivityDeleteForm(initial={"version": conflict.current.version})
+            return self.render_to_response(self.get_context_data(form=form, conflict=report))
         messages.success(self.request, f"The activity “{title}” was deleted.")
-        return response
+        return redirect(self.success_url)
+
+
+class DeletedActivityListView(RolePermissionMixin, ListView):
+    """Deleted activities (from their history), who deleted them and when; Programme
+    managers restore them from here."""
+
+    permission_required = "activities.view_activity"
+    template_name = "activities/deleted_list.html"
+    context_object_name = "deletions"
+    paginate_by = PAGE_SIZE
+
+    def get_queryset(self) -> QuerySet:
+        return deleted_activities(self.request.user)
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        may_restore = self.request.user.has_perms(RESTORE_PERMISSIONS)
+        return super().get_context_data(may_restore=may_restore, **kwargs)
+
+
+class ActivityRestoreView(RolePermissionMixin, View):
+    """POST only: bring a deleted activity back under its old id (the restore service)."""
+
+    permission_required = RESTORE_PERMISSIONS
+    http_method_names = ["post"]
+
+    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+        try:
+            activity = restore_activity(activity_id=pk, user=request.user)
+        except Activity.DoesNotExist:
+            raise Http404("No such deleted activity.") from None
+        except (ValidationError, IntegrityError):
+            # Restored by someone else in the meantime (or never deleted).
+            activity = get_object_or_404(Activity.objects.visible_to(request.user), pk=pk)
+            messages.info(request, f"“{activity.title}” is not deleted: nothing to restore.")
+            return redirect(activity)
+        messages.success(request, f"The activity “{activity.title}” was restored.")
+        return redirect(activity)

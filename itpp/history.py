@@ -93,7 +93,13 @@ def stamp_change_context(sender, history_instance, **kwargs) -> None:
         history_instance.history_batch = None
 
 
-def _plain(value: Any) -> Any:
+def plain_value(value: Any) -> Any:
+    """A value as the change log holds it: objects as ids, lists of them as sorted ids,
+    dates as ISO text; so that a form's or a service's values compare with a snapshot."""
+    if isinstance(value, models.Model):
+        return value.pk
+    if isinstance(value, list | tuple | set | models.QuerySet):
+        return sorted(plain_value(item) for item in value)
     if isinstance(value, datetime | date):
         return value.isoformat()
     if isinstance(value, uuid.UUID):
@@ -117,13 +123,13 @@ def _link_ids(record: models.Model, field: models.ManyToManyField, accessor: str
     return sorted(getattr(row, f"{target}_id") for row in getattr(record, accessor).all())
 
 
-def _snapshot(record: models.Model) -> dict[str, Any]:
+def snapshot(record: models.Model) -> dict[str, Any]:
     """A record's values by field name: foreign keys as ids, many-to-many as sorted ids."""
     values: dict[str, Any] = {}
     for field in record.tracked_fields:
         if field.name in BOOKKEEPING_FIELDS:
             continue
-        values[field.name] = _plain(getattr(record, field.attname))
+        values[field.name] = plain_value(getattr(record, field.attname))
     accessors = _m2m_accessors(type(record))
     for field in record._history_m2m_fields:
         values[field.name] = _link_ids(record, field, accessors[field.name])
@@ -163,7 +169,7 @@ def change_log(history: models.QuerySet) -> list[dict[str, Any]]:
         if last.history_type == "-":
             action, changes, deleted = "deleted", {}, True
         else:
-            current = _snapshot(last)
+            current = snapshot(last)
             if first.history_type == "+":
                 action = "restored" if deleted else "created"
             else:

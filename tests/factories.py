@@ -103,3 +103,21 @@ class ActivityFactory(factory.django.DjangoModelFactory):
     def allies(self, create, extracted, **kwargs):
         if create and extracted:
             self.allies.set([ally(code) if isinstance(code, str) else code for code in extracted])
+
+
+def edit_form_data(activity: Activity, **changes) -> dict:
+    """What the edit page posts for `activity` as it stands (at its version), with changes."""
+    data = {
+        "programme": activity.programme_id,
+        "version": activity.version,
+        "title": activity.title,
+        "activity_type": activity.activity_type,
+        "status": activity.status,
+        "releasability": activity.releasability,
+        "start_date": activity.start_date.isoformat(),
+        "end_date": "",
+        "goals": [goal.pk for goal in activity.goals.all()],
+        "location": activity.location,
+    }
+    data.update(changes)
+    return data

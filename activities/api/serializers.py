@@ -8,8 +8,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from rest_framework import serializers
 
 from activities import services
-from activities.models import Activity, Ally, Releasability
-from activities.querysets import VIEW_RESTRICTED
+from activities.models import Activity, Ally
 from goals.models import PartnershipGoal, Programme, StrategicObjective
 from itpp.api.exceptions import validation_error
 from itpp.api.serializers import ValidatedModelSerializer
@@ -88,16 +87,6 @@ class ActivitySerializer(ValidatedModelSerializer):
                 )
             },
         }
-
-    def validate_releasability(self, value: str) -> str:
-        # Whoever restricts an activity must still be allowed to see it afterwards.
-        if value == Releasability.RESTRICTED and not self.context["request"].user.has_perm(
-            VIEW_RESTRICTED
-        ):
-            raise serializers.ValidationError(
-                "Only users allowed to see restricted activities can restrict one."
-            )
-        return value
 
     def prepare_instance(self, instance: Activity, attrs: dict[str, Any]) -> None:
         if instance.programme_id is None and attrs.get("goals"):

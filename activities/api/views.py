@@ -32,7 +32,7 @@ from activities.api.serializers import (
 from activities.exports import CHUNK_SIZE, csv_lines, csv_response
 from activities.filters import ActivityFilterSet
 from activities.models import Activity, Ally
-from activities.querysets import visibility
+from activities.querysets import RESTORE_PERMISSIONS, visibility
 from itpp.api.exceptions import Conflict, PreconditionFailed
 from itpp.api.permissions import ModelPermissions
 from itpp.api.views import ModelViewSet, ReadOnlyModelViewSet
@@ -94,9 +94,9 @@ class CSVRenderer(BaseRenderer):
 
 
 class RestorePermission(ModelPermissions):
-    """Restoring undoes a deletion, so it takes the permission to delete."""
+    """Restoring undoes a deletion: the same permissions as on the pages."""
 
-    perms_map = {**ModelPermissions.perms_map, "POST": ["%(app_label)s.delete_%(model_name)s"]}
+    perms_map = {**ModelPermissions.perms_map, "POST": list(RESTORE_PERMISSIONS)}
 
 
 class AllyViewSet(ReadOnlyModelViewSet):

@@ -213,7 +213,7 @@ def test_delete_asks_for_confirmation_then_deletes(client, manager, japan, goals
     assert "Delete this activity?" in page.text
     assert Activity.objects.filter(pk=activity.pk).exists()
 
-    response = client.post(url, follow=True)
+    response = client.post(url, {"version": page.context["form"]["version"].value()}, follow=True)
     assert response.redirect_chain[-1][0] == reverse("activities:list")
     assert "was deleted" in response.text
     assert not Activity.objects.filter(pk=activity.pk).exists()

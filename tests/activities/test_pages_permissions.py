@@ -29,10 +29,11 @@ def urls(activity) -> dict[str, str]:
         "similar": f"{reverse('activities:create')}?from={activity.pk}",
         "edit": reverse("activities:update", args=[activity.pk]),
         "delete": reverse("activities:delete", args=[activity.pk]),
+        "deleted": reverse("activities:deleted"),
     }
 
 
-READ = {"dashboard", "goal list", "goal", "list", "export", "detail"}
+READ = {"dashboard", "goal list", "goal", "list", "export", "detail", "deleted"}
 ALLOWED = {
     "viewer": READ,
     "editor": READ | {"new", "similar", "edit"},

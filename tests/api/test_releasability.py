@@ -107,7 +107,19 @@ def test_only_those_who_may_see_restricted_activities_may_restrict_one(
     assert response.status_code == 400
     assert list(response.json()) == ["releasability"]
     assert not Activity.objects.exists()
-    assert manager_api.post("/api/v1/activities/", body, format="json").status_code == 201
+    created = manager_api.post("/api/v1/activities/", body, format="json")
+    assert created.status_code == 201
+    # Nor may they restrict an existing one (the same refusal, from the service).
+    internal = editor_api.post("/api/v1/activities/", valid, format="json").json()
+    for method in (editor_api.patch, editor_api.put):
+        response = method(
+            f"/api/v1/activities/{internal['id']}/",
+            {**valid, "releasability": "restricted"},
+            format="json",
+        )
+        assert response.status_code == 400
+        assert list(response.json()) == ["releasability"]
+    assert Activity.objects.get(pk=internal["id"]).releasability == "internal"
 
 
 def test_a_manager_restores_a_restricted_activity_only_with_the_permission(
@@ -124,4 +136,8 @@ def test_a_manager_restores_a_restricted_activity_only_with_the_permission(
     )
     manager.groups.set([group])
     assert manager_api.post(f"/api/v1/activities/{restricted.pk}/restore/").status_code == 404
+    # Restoring writes the activity again: deleting alone is not enough, as on the pages.
+    group.permissions.remove(Permission.objects.get(codename="add_activity"))
+    manager.user_permissions.add(Permission.objects.get(codename="view_restricted_activity"))
+    assert manager_api.post(f"/api/v1/activities/{restricted.pk}/restore/").status_code == 403
     assert not Activity.objects.filter(pk=restricted.pk).exists()

@@ -56,6 +56,7 @@ def test_schema_documents_filters_with_types_and_choices(schema):
         "priority_issue",
         "activity_type",
         "status",
+        "releasability",
         "ally",
         "start_date_after",
         "start_date_before",
@@ -73,6 +74,11 @@ def test_schema_documents_filters_with_types_and_choices(schema):
         "completed",
         "postponed",
         "cancelled",
+    }
+    assert set(parameters["releasability"]["schema"]["items"]["enum"]) == {
+        "public",
+        "internal",
+        "restricted",
     }
     assert parameters["start_date_after"]["schema"]["format"] == "date"
     assert "-start_date" in parameters["ordering"]["schema"]["items"]["enum"]

@@ -149,6 +149,7 @@ def test_no_page_requests_anything_outside_the_server(browser, recorder: PageRec
         activity.get_absolute_url(),
         f"/activities/{activity.pk}/edit/",
         f"/activities/{activity.pk}/delete/",
+        "/activities/deleted/",
         f"/activities/new/?from={activity.pk}",
         "/goals/",
         goal.get_absolute_url(),
