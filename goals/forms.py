@@ -32,7 +32,31 @@ class PageModelForm(forms.ModelForm):
         style_for_page(self)
 
 
-class StockTakeForm(PageModelForm):
+class StockTakeRulesMixin:
+    """Checks the rules on the programme and the status even when the form leaves them out.
+
+    Django skips a constraint when one of its fields is not in the form, but these are
+    set by the page (or read-only in the admin), and the rules about them must hold: one
+    title and one open stock-take per programme. Otherwise the database would refuse the
+    save with an IntegrityError, a server error instead of a message.
+    """
+
+    def validate_unique(self) -> None:
+        exclude = self._get_validation_exclusions() - {"programme", "status"}
+        try:
+            self.instance.validate_unique(exclude=exclude)
+            self.instance.validate_constraints(exclude=exclude)
+        except ValidationError as error:
+            self._update_errors(error)
+
+
+class StockTakeAdminForm(StockTakeRulesMixin, forms.ModelForm):
+    class Meta:
+        model = StockTake
+        fields = ["programme", "title", "period_start", "period_end"]
+
+
+class StockTakeForm(StockTakeRulesMixin, PageModelForm):
     """A new stock-take of the programme the page gives (set on the instance)."""
 
     class Meta:
@@ -48,16 +72,6 @@ class StockTakeForm(PageModelForm):
             "period_start": "The activities that started in this period are counted.",
             "period_end": "Inclusive.",
         }
-
-    def validate_unique(self) -> None:
-        # The page, not the form, sets the programme and the status, so Django would skip
-        # every rule about them: one title and one open stock-take per programme.
-        exclude = self._get_validation_exclusions() - {"programme", "status"}
-        try:
-            self.instance.validate_unique(exclude=exclude)
-            self.instance.validate_constraints(exclude=exclude)
-        except ValidationError as error:
-            self._update_errors(error)
 
 
 class AssessmentForm(PageModelForm):
