@@ -18,7 +18,7 @@ from goals.querysets import (
     ProgrammeQuerySet,
     StrategicObjectiveQuerySet,
 )
-from itpp.db import FieldCheckConstraint
+from itpp.db import FieldCheckConstraint, FieldUniqueConstraint
 from itpp.history import tracked
 
 YEAR_VALIDATORS = [MinValueValidator(1994), MaxValueValidator(2100)]
@@ -308,7 +308,8 @@ class GoalAssessment(models.Model):
     class Meta:
         ordering = ["stocktake", "goal__order"]
         constraints = [
-            models.UniqueConstraint(
+            FieldUniqueConstraint(
+                field="goal",
                 fields=["stocktake", "goal"],
                 name="assessment_one_per_goal_and_stocktake",
                 violation_error_message="This goal is already assessed in this stock-take.",
