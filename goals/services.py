@@ -119,7 +119,8 @@ def rate_goal(
     assessment = GoalAssessment.objects.filter(stocktake=stocktake, goal=goal).first()
     if assessment is None:
         assessment = GoalAssessment(stocktake=stocktake, goal=goal)
-    _write_assessment(assessment, user, data)
+    # Whoever rates it last answers for it, so the page's "who and when" is theirs.
+    _write_assessment(assessment, user, {**data, "assessed_on": timezone.localdate()})
     return assessment
 
 
