@@ -14,6 +14,7 @@ from goals.models import (
     PartnershipGoal,
     PriorityIssue,
     Programme,
+    Rating,
     StockTake,
     StrategicObjective,
 )
@@ -69,6 +70,16 @@ class ActivityCountsSerializer(serializers.Serializer):
     cancelled = serializers.IntegerField()
 
 
+class GoalRatingSerializer(serializers.Serializer):
+    """A goal's rating in one stock-take."""
+
+    rating = serializers.ChoiceField(choices=Rating.choices)
+    label = serializers.CharField(help_text='The rating in words, e.g. "On track".')
+    stocktake = serializers.IntegerField(help_text="The stock-take's id.")
+    stocktake_title = serializers.CharField()
+    assessed_on = serializers.DateField()
+
+
 class GoalProgressSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     title = serializers.CharField()
@@ -77,6 +88,27 @@ class GoalProgressSerializer(serializers.Serializer):
     latest_activity_date = serializers.DateField(
         allow_null=True,
         help_text="Start of the latest activity that has taken place (ongoing or completed).",
+    )
+    latest_rating = GoalRatingSerializer(
+        allow_null=True,
+        help_text="From the most recent closed stock-take that rated the goal; null if none.",
+    )
+    previous_rating = GoalRatingSerializer(
+        allow_null=True,
+        help_text="From the closed stock-take before that one that rated the goal.",
+    )
+    rating_change = serializers.ChoiceField(
+        choices=["improved", "declined", "unchanged", "new"],
+        allow_null=True,
+        help_text=(
+            "From `previous_rating` to `latest_rating`, on the scale at risk < not started "
+            "< limited progress < on track < achieved; `new` without a previous rating, "
+            "null without a latest one."
+        ),
+    )
+    draft_rating = GoalRatingSerializer(
+        allow_null=True,
+        help_text="The open stock-take's rating, which may still change; null if none.",
     )
 
 

@@ -33,7 +33,7 @@ from goals.models import (
     Programme,
     StrategicObjective,
 )
-from goals.querysets import activity_scope, programme_progress
+from goals.querysets import NO_RATINGS, activity_scope, goal_ratings, programme_progress
 from itpp.api.views import APIView, ModelViewSet, ReadOnlyModelViewSet
 
 
@@ -100,7 +100,9 @@ class ProgressView(APIView):
             "Counts of distinct activities, in total and by status, for each Partnership "
             "Goal, Strategic Objective and priority issue of the programme. An activity that "
             "serves two goals of one priority issue counts once for that issue. Only "
-            "activities the user may see are counted. An unknown programme id is a 400 on "
+            "activities the user may see are counted. Each goal also carries its latest "
+            "rating (from closed stock-takes), how it changed since the previous one, and "
+            "the open stock-take's draft rating. An unknown programme id is a 400 on "
             "`programme`."
         ),
     )
@@ -113,4 +115,7 @@ class ProgressView(APIView):
         scope = activity_scope(year=year, visible=visibility(request.user))
         report = {"programme": programme.pk, "year": year}
         report.update(programme_progress(programme, scope))
+        ratings = goal_ratings(programme)
+        for goal in report["goals"]:
+            goal.update(ratings.get(goal["id"], NO_RATINGS))
         return Response(ProgressSerializer(report).data)
