@@ -21,7 +21,14 @@ from activities.history import readable_change_log
 from activities.models import Activity, ActivityStatus, ActivityType
 from activities.querysets import visibility
 from activities.views import ActivityTableMixin, RolePermissionMixin
-from goals.models import PartnershipGoal, PriorityIssue, Programme, StrategicObjective
+from goals.models import (
+    PartnershipGoal,
+    PriorityIssue,
+    Programme,
+    StockTake,
+    StockTakeStatus,
+    StrategicObjective,
+)
 from goals.querysets import NO_RATINGS, activity_counts, activity_scope, goal_ratings
 
 # A goal whose latest held activity is older than this is flagged for attention.
@@ -277,5 +284,26 @@ class GoalDetailView(RolePermissionMixin, ActivityTableMixin, TemplateView):
             goal=goal,
             progress=goal_progress([goal], timezone.localdate())[0],
             history=readable_change_log(goal.history.all(), PartnershipGoal),
+            **goal_assessments(goal),
         )
         return context
+
+
+def goal_assessments(goal: PartnershipGoal) -> dict[str, Any]:
+    """The goal's assessments, latest stock-take first, and its programme's open stock-take
+    (where it can be rated now), if any."""
+    assessments = list(
+        goal.assessments.select_related("stocktake", "assessed_by").order_by(
+            "-stocktake__period_end", "-stocktake_id"
+        )
+    )
+    open_stocktake = StockTake.objects.filter(
+        programme=goal.programme_id, status=StockTakeStatus.OPEN
+    ).first()
+    return {
+        "assessments": assessments,
+        "open_stocktake": open_stocktake,
+        "rated_in_open": any(
+            a.stocktake_id == getattr(open_stocktake, "pk", None) for a in assessments
+        ),
+    }

@@ -200,3 +200,45 @@ def test_the_nav_links_to_the_stocktakes(client, viewer):
     client.force_login(viewer)
     response = client.get(reverse("goals:stocktakes"))
     assert f'href="{reverse("goals:stocktakes")}" aria-current="page">Stock-takes' in response.text
+
+
+def test_the_goal_page_lists_its_assessments_latest_first(client, viewer, manager, japan, goals):
+    older = StockTakeFactory(programme=japan, year=2024)
+    GoalAssessmentFactory(
+        stocktake=older,
+        goal=goals[0],
+        rating="at_risk",
+        narrative="No contact yet.",
+        next_steps="Hold first staff talks.",
+        assessed_by=manager,
+    )
+    close_stocktake(older, user=manager)
+    current = StockTakeFactory(programme=japan, year=2025)
+    GoalAssessmentFactory(
+        stocktake=current, goal=goals[0], rating="on_track", narrative="Talks held."
+    )
+    client.force_login(viewer)
+    response = client.get(goals[0].get_absolute_url())
+    assert [a.stocktake.title for a in response.context["assessments"]] == [
+        "2025 annual review",
+        "2024 annual review",
+    ]
+    page = response.text
+    assert page.index("Talks held.") < page.index("No contact yet.")
+    assert "On track (draft)" in page and "At risk</span>" in page
+    assert "Hold first staff talks." in page and "by manager" in page
+    assert "Rate this goal" not in page and "Change its rating" not in page
+
+
+def test_a_manager_gets_a_link_to_rate_the_goal_in_the_open_stocktake(
+    client, manager, japan, goals, stocktake
+):
+    client.force_login(manager)
+    page = client.get(goals[2].get_absolute_url()).text
+    link = f"{reverse('goals:stocktake', args=[stocktake.pk])}#goal-{goals[2].pk}"
+    assert f'href="{link}">Rate this goal in “2025 annual review”' in page
+    assert "Not assessed in any stock-take yet." in page
+    GoalAssessmentFactory(stocktake=stocktake, goal=goals[2])
+    assert (
+        "Change its rating in “2025 annual review”" in client.get(goals[2].get_absolute_url()).text
+    )
