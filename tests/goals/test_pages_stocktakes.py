@@ -242,3 +242,56 @@ def test_a_manager_gets_a_link_to_rate_the_goal_in_the_open_stocktake(
     assert (
         "Change its rating in “2025 annual review”" in client.get(goals[2].get_absolute_url()).text
     )
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("title", "nul\x00byte"),
+        ("title", "x" * 10_000),
+        ("period_start", "10000-01-01"),
+        ("period_end", "2025-02-30"),
+        ("period_start", "'; DROP TABLE goals_stocktake; --"),
+    ],
+)
+def test_hostile_values_for_a_new_stocktake_get_a_field_error(client, manager, japan, field, value):
+    client.force_login(manager)
+    data = {"title": "2025 annual review", "period_start": "2025-01-01", "period_end": "2025-12-31"}
+    response = client.post(
+        f"{reverse('goals:stocktake_create')}?programme={japan.pk}", {**data, field: value}
+    )
+    assert response.status_code == 200
+    assert field in response.context["form"].errors
+    assert not StockTake.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("rating", "excellent"),
+        ("rating", "<script>alert(1)</script>"),
+        ("narrative", "a\x00b"),
+        ("narrative", "x" * 20_001),
+        ("next_steps", "\x00"),
+    ],
+)
+def test_hostile_values_for_a_rating_get_a_field_error(
+    client, manager, stocktake, goals, field, value
+):
+    client.force_login(manager)
+    data = {**rating(goals[0]), f"goal-{goals[0].pk}-{field}": value}
+    response = client.post(rate_url(stocktake, goals[0]), data)
+    assert response.status_code == 200
+    rows = [row for _, rows in response.context["issues"] for row in rows]
+    bound = next(row.form for row in rows if row.goal == goals[0])
+    assert field in bound.errors
+    assert not GoalAssessment.objects.exists()
+
+
+def test_unknown_ids_in_the_stocktake_urls_are_404(client, manager, stocktake, goals):
+    client.force_login(manager)
+    huge = "99999999999999999999"
+    assert client.get(f"/stocktakes/{huge}/").status_code == 404
+    assert client.post(f"/stocktakes/{stocktake.pk}/goals/{huge}/").status_code == 404
+    assert client.post(f"/stocktakes/{huge}/close/").status_code == 404
+    assert client.get("/stocktakes/?programme=abc").status_code == 200  # the current one
