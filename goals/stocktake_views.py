@@ -177,6 +177,9 @@ class RateGoalView(RolePermissionMixin, StockTakeMixin, View):
         page = reverse("goals:stocktake", args=[pk])
         if stocktake.is_closed:
             messages.error(request, "This stock-take is closed: its ratings can no longer change.")
+            if request.headers.get("HX-Request") == "true":
+                # The whole page, so the message and the closed state show, not one block.
+                return HttpResponse(headers={"HX-Redirect": page})
             return HttpResponseRedirect(page)
         assessment = GoalAssessment.objects.filter(stocktake=stocktake, goal=goal).first()
         form = AssessmentForm(

@@ -2,6 +2,8 @@
 Viewers and Editors read it all and change nothing; a closed stock-take is read-only."""
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from goals.models import GoalAssessment, PartnershipGoal, StockTake
@@ -147,6 +149,11 @@ def test_a_closed_stocktake_refuses_new_ratings(client, manager, stocktake, goal
     assert "This stock-take is closed" in response.text
     assert GoalAssessment.objects.get().rating == "on_track"
     assert client.post(rate_url(stocktake, goals[1]), rating(goals[1])).status_code == 302
+    # From htmx, the whole page is reloaded, so the closed notice shows.
+    htmx = client.post(
+        rate_url(stocktake, goals[1]), rating(goals[1]), headers={"HX-Request": "true"}
+    )
+    assert htmx["HX-Redirect"] == reverse("goals:stocktake", args=[stocktake.pk])
     assert GoalAssessment.objects.count() == 1
     again = client.post(reverse("goals:stocktake_close", args=[stocktake.pk]), follow=True)
     assert "already closed" in again.text
@@ -295,3 +302,21 @@ def test_unknown_ids_in_the_stocktake_urls_are_404(client, manager, stocktake, g
     assert client.post(f"/stocktakes/{stocktake.pk}/goals/{huge}/").status_code == 404
     assert client.post(f"/stocktakes/{huge}/close/").status_code == 404
     assert client.get("/stocktakes/?programme=abc").status_code == 200  # the current one
+
+
+def test_the_stocktake_page_takes_the_same_queries_with_0_or_16_ratings(
+    client, manager, stocktake, goals
+):
+    client.force_login(manager)
+    url = reverse("goals:stocktake", args=[stocktake.pk])
+
+    def count_queries() -> int:
+        client.get(url)  # warm the session and permission caches
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(url).status_code == 200
+        return len(queries)
+
+    none = count_queries()
+    for goal in goals:
+        GoalAssessmentFactory(stocktake=stocktake, goal=goal, assessed_by=manager)
+    assert count_queries() == none
