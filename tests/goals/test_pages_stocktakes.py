@@ -320,3 +320,11 @@ def test_the_stocktake_page_takes_the_same_queries_with_0_or_16_ratings(
     for goal in goals:
         GoalAssessmentFactory(stocktake=stocktake, goal=goal, assessed_by=manager)
     assert count_queries() == none
+
+
+def test_a_stocktakes_report_links_back_to_its_page(client, viewer, japan, stocktake):
+    client.force_login(viewer)
+    report = client.get(reverse("reports:report", args=[japan.pk]), {"stocktake": stocktake.pk})
+    assert f'href="{reverse("goals:stocktake", args=[stocktake.pk])}"' in report.text
+    index = client.get(reverse("reports:index"))
+    assert f'href="{reverse("goals:stocktakes")}?programme={japan.pk}"' in index.text
