@@ -5,6 +5,7 @@ from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from simple_history.admin import SimpleHistoryAdmin
 
+from goals.forms import StockTakeAdminForm
 from goals.models import (
     GoalAssessment,
     PartnershipGoal,
@@ -14,6 +15,8 @@ from goals.models import (
     StrategicObjective,
 )
 from goals.services import close_stocktake
+
+CLOSED_NOTICE = "This stock-take is closed: it is a record and can no longer be changed."
 
 GOAL_ACTIVITIES_SHOWN = 20
 
@@ -137,6 +140,28 @@ class PartnershipGoalAdmin(SimpleHistoryAdmin):
         )
 
 
+class ClosedRecordAdminMixin:
+    """A closed stock-take is a record: it and its assessments can be read, never edited,
+    and the page says why the fields cannot be changed."""
+
+    def is_closed(self, obj) -> bool:
+        raise NotImplementedError
+
+    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
+        closed = obj is not None and self.is_closed(obj)
+        return not closed and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
+        closed = obj is not None and self.is_closed(obj)
+        return not closed and super().has_delete_permission(request, obj)
+
+    def change_view(self, request: HttpRequest, object_id: str, *args, **kwargs):
+        obj = self.get_object(request, object_id)
+        if obj is not None and self.is_closed(obj) and request.method == "GET":
+            self.message_user(request, CLOSED_NOTICE, messages.INFO)
+        return super().change_view(request, object_id, *args, **kwargs)
+
+
 class GoalAssessmentInline(admin.TabularInline):
     model = GoalAssessment
     extra = 0
@@ -155,7 +180,8 @@ class GoalAssessmentInline(admin.TabularInline):
 
 
 @admin.register(StockTake)
-class StockTakeAdmin(SimpleHistoryAdmin):
+class StockTakeAdmin(ClosedRecordAdminMixin, SimpleHistoryAdmin):
+    form = StockTakeAdminForm
     list_display = ["title", "programme", "period_start", "period_end", "status", "closed_at"]
     list_filter = ["programme", "status"]
     search_fields = ["title"]
@@ -164,12 +190,8 @@ class StockTakeAdmin(SimpleHistoryAdmin):
     inlines = [GoalAssessmentInline]
     actions = ["close_selected"]
 
-    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
-        # A closed stock-take is a record: it can be read, never edited.
-        return not (obj and obj.is_closed) and super().has_change_permission(request, obj)
-
-    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
-        return not (obj and obj.is_closed) and super().has_delete_permission(request, obj)
+    def is_closed(self, obj: StockTake) -> bool:
+        return obj.is_closed
 
     def save_formset(self, request: HttpRequest, form, formset, change: bool) -> None:
         for assessment in formset.save(commit=False):
@@ -189,7 +211,7 @@ class StockTakeAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(GoalAssessment)
-class GoalAssessmentAdmin(SimpleHistoryAdmin):
+class GoalAssessmentAdmin(ClosedRecordAdminMixin, SimpleHistoryAdmin):
     list_display = ["goal", "stocktake", "rating", "assessed_on", "assessed_by"]
     list_filter = ["stocktake__programme", "stocktake", "rating", "goal__priority_issue"]
     search_fields = ["goal__title", "narrative", "next_steps"]
@@ -197,13 +219,8 @@ class GoalAssessmentAdmin(SimpleHistoryAdmin):
     autocomplete_fields = ["goal"]
     readonly_fields = ["assessed_by"]
 
-    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
-        closed = obj is not None and obj.stocktake.is_closed
-        return not closed and super().has_change_permission(request, obj)
-
-    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
-        closed = obj is not None and obj.stocktake.is_closed
-        return not closed and super().has_delete_permission(request, obj)
+    def is_closed(self, obj: GoalAssessment) -> bool:
+        return obj.stocktake.is_closed
 
     def save_model(self, request: HttpRequest, obj: GoalAssessment, form, change: bool) -> None:
         obj.assessed_by = request.user

@@ -18,7 +18,7 @@ from goals.querysets import (
     ProgrammeQuerySet,
     StrategicObjectiveQuerySet,
 )
-from itpp.db import FieldCheckConstraint
+from itpp.db import FieldCheckConstraint, FieldUniqueConstraint
 from itpp.history import tracked
 
 YEAR_VALIDATORS = [MinValueValidator(1994), MaxValueValidator(2100)]
@@ -217,6 +217,17 @@ class StockTake(models.Model):
                 name="stocktake_unique_title_per_programme",
                 violation_error_message="This programme already has a stock-take with this title.",
             ),
+            # Two open rounds would split the assessments between them and leave "the
+            # draft rating" of a goal ambiguous: close one before opening the next.
+            models.UniqueConstraint(
+                fields=["programme"],
+                condition=Q(status="open"),
+                name="stocktake_one_open_per_programme",
+                violation_error_message=(
+                    "This programme already has an open stock-take: close it before "
+                    "opening a new one."
+                ),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -257,6 +268,18 @@ class Rating(models.TextChoices):
     AT_RISK = "at_risk", "At risk"
 
 
+# From worst to best, to say whether a goal improved or declined between two stock-takes.
+# "At risk" ranks below "Not started": it says the goal is in trouble, while a goal not yet
+# started may simply not be due.
+RATING_SCALE = (
+    Rating.AT_RISK,
+    Rating.NOT_STARTED,
+    Rating.LIMITED_PROGRESS,
+    Rating.ON_TRACK,
+    Rating.ACHIEVED,
+)
+
+
 class GoalAssessment(models.Model):
     """A judgement of one goal's progress, made in one stock-take."""
 
@@ -285,7 +308,8 @@ class GoalAssessment(models.Model):
     class Meta:
         ordering = ["stocktake", "goal__order"]
         constraints = [
-            models.UniqueConstraint(
+            FieldUniqueConstraint(
+                field="goal",
                 fields=["stocktake", "goal"],
                 name="assessment_one_per_goal_and_stocktake",
                 violation_error_message="This goal is already assessed in this stock-take.",

@@ -182,3 +182,82 @@ def status_totals(programme: Any, scope: Q | None = None) -> dict[str, int]:
         totals[row["status"]] = row["n"]
     totals["total"] = sum(totals[status] for status in ACTIVITY_STATUSES)
     return totals
+
+
+def _rating(row: dict[str, Any], labels: dict[str, str]) -> dict[str, Any]:
+    return {
+        "rating": row["rating"],
+        "label": labels.get(row["rating"], row["rating"]),
+        "stocktake": row["stocktake_id"],
+        "stocktake_title": row["stocktake__title"],
+        "assessed_on": row["assessed_on"],
+    }
+
+
+def rating_change(latest: str | None, previous: str | None) -> str | None:
+    """How a goal's rating moved between two closed stock-takes, on RATING_SCALE."""
+    from goals.models import RATING_SCALE
+
+    if latest is None:
+        return None
+    if previous is None:
+        return "new"
+    rank = {rating: place for place, rating in enumerate(RATING_SCALE)}
+    if rank[latest] == rank[previous]:
+        return "unchanged"
+    return "improved" if rank[latest] > rank[previous] else "declined"
+
+
+def goal_ratings(programme: Any) -> dict[int, dict[str, Any]]:
+    """Per goal of the programme: its latest rating, the one before and how it changed,
+    and the open stock-take's rating as a draft. One query, whatever the stock-takes.
+
+    Only closed stock-takes give the latest and previous ratings (a closed one is a
+    record both sides agreed; an open one may still change): the latest is from the most
+    recent closed stock-take that rated the goal, the previous from the closed one
+    before it that did. Goals never rated are left out.
+    """
+    from goals.models import GoalAssessment, Rating, StockTakeStatus
+
+    labels = dict(Rating.choices)
+    rows = (
+        GoalAssessment.objects.filter(stocktake__programme=programme)
+        .values(
+            "goal_id",
+            "rating",
+            "assessed_on",
+            "stocktake_id",
+            "stocktake__title",
+            "stocktake__status",
+        )
+        .order_by("stocktake__period_end", "stocktake__closed_at", "stocktake_id")
+    )
+    closed: dict[int, list[dict[str, Any]]] = {}
+    drafts: dict[int, dict[str, Any]] = {}
+    for row in rows:
+        if row["stocktake__status"] == StockTakeStatus.CLOSED:
+            closed.setdefault(row["goal_id"], []).append(_rating(row, labels))
+        else:
+            drafts[row["goal_id"]] = _rating(row, labels)
+    ratings = {}
+    for goal_id in closed.keys() | drafts.keys():
+        history = closed.get(goal_id, [])
+        latest = history[-1] if history else None
+        previous = history[-2] if len(history) > 1 else None
+        ratings[goal_id] = {
+            "latest_rating": latest,
+            "previous_rating": previous,
+            "rating_change": rating_change(
+                latest and latest["rating"], previous and previous["rating"]
+            ),
+            "draft_rating": drafts.get(goal_id),
+        }
+    return ratings
+
+
+NO_RATINGS: dict[str, Any] = {
+    "latest_rating": None,
+    "previous_rating": None,
+    "rating_change": None,
+    "draft_rating": None,
+}

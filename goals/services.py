@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from django.contrib.auth.models import User
@@ -11,7 +12,14 @@ from django.db.models import Q
 from django.utils import timezone
 
 from activities.querysets import RESTRICTED
-from goals.models import CLOSED_MESSAGE, GoalAssessment, StockTake, StockTakeStatus
+from goals.models import (
+    CLOSED_MESSAGE,
+    GoalAssessment,
+    PartnershipGoal,
+    Programme,
+    StockTake,
+    StockTakeStatus,
+)
 from goals.querysets import activity_scope, programme_progress, status_totals
 
 
@@ -62,3 +70,76 @@ def close_stocktake(stocktake: StockTake, *, user: User) -> StockTake:
     locked._closing = True
     locked.save()
     return locked
+
+
+def open_stocktake(
+    *, programme: Programme, title: str, period_start: date, period_end: date
+) -> StockTake:
+    """Open a new stock-take; the caller has validated it (one open per programme)."""
+    stocktake = StockTake(
+        programme=programme, title=title, period_start=period_start, period_end=period_end
+    )
+    stocktake.save()
+    return stocktake
+
+
+def lock_open_stocktakes(*ids: int | None) -> None:
+    """Lock the stock-takes' rows, as `close_stocktake()` does, and refuse if one is closed.
+
+    So an assessment written while someone closes its stock-take either makes it into
+    the snapshot or is refused, never lands after it.
+    """
+    statuses = (
+        StockTake.objects.select_for_update()
+        .filter(pk__in={pk for pk in ids if pk is not None})
+        .order_by("pk")
+        .values_list("status", flat=True)
+    )
+    if StockTakeStatus.CLOSED in list(statuses):
+        raise ValidationError(CLOSED_MESSAGE)
+
+
+def _write_assessment(assessment: GoalAssessment, user: User, data: dict[str, Any]) -> None:
+    for name, value in data.items():
+        setattr(assessment, name, value)
+    assessment.assessed_by = user
+    assessment.save()
+
+
+@transaction.atomic
+def rate_goal(
+    *, stocktake: StockTake, goal: PartnershipGoal, user: User, data: dict[str, Any]
+) -> GoalAssessment:
+    """Write a goal's assessment in a stock-take: the one it has, changed, or a new one.
+
+    Looked up under the lock, so two people rating the same goal at once change one
+    assessment rather than making two.
+    """
+    lock_open_stocktakes(stocktake.pk)
+    assessment = GoalAssessment.objects.filter(stocktake=stocktake, goal=goal).first()
+    if assessment is None:
+        assessment = GoalAssessment(stocktake=stocktake, goal=goal)
+    # Whoever rates it last answers for it, so the page's "who and when" is theirs.
+    _write_assessment(assessment, user, {**data, "assessed_on": timezone.localdate()})
+    return assessment
+
+
+@transaction.atomic
+def save_assessment(
+    *, assessment: GoalAssessment, user: User, data: dict[str, Any]
+) -> GoalAssessment:
+    """Create or change one assessment as given (the API): `data`, validated by the
+    caller, may move it to another goal or stock-take; both must be open."""
+    stored = GoalAssessment.objects.filter(pk=assessment.pk).values_list("stocktake", flat=True)
+    target = data.get("stocktake")
+    lock_open_stocktakes(
+        assessment.stocktake_id, target.pk if target else None, *(stored if assessment.pk else [])
+    )
+    _write_assessment(assessment, user, data)
+    return assessment
+
+
+@transaction.atomic
+def delete_assessment(assessment: GoalAssessment) -> None:
+    lock_open_stocktakes(assessment.stocktake_id)
+    assessment.delete()

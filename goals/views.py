@@ -21,8 +21,15 @@ from activities.history import readable_change_log
 from activities.models import Activity, ActivityStatus, ActivityType
 from activities.querysets import visibility
 from activities.views import ActivityTableMixin, RolePermissionMixin
-from goals.models import PartnershipGoal, PriorityIssue, Programme, StrategicObjective
-from goals.querysets import activity_counts, activity_scope
+from goals.models import (
+    PartnershipGoal,
+    PriorityIssue,
+    Programme,
+    StockTake,
+    StockTakeStatus,
+    StrategicObjective,
+)
+from goals.querysets import NO_RATINGS, activity_counts, activity_scope, goal_ratings
 
 # A goal whose latest held activity is older than this is flagged for attention.
 STALE_AFTER = timedelta(days=365)
@@ -49,6 +56,8 @@ class GoalProgress:
     latest: date | None
     stale: bool
     bars: dict[str, int]
+    # goals.querysets.goal_ratings() for this goal, where a page shows ratings.
+    ratings: dict[str, Any] | None = None
 
 
 def goal_progress(goals: QuerySet, today: date) -> list[GoalProgress]:
@@ -162,6 +171,14 @@ def issues_with_goals(programme: Programme, today: date, scope: Q) -> list[dict[
     ]
 
 
+def add_ratings(programme: Programme, issues: list[dict[str, Any]]) -> None:
+    """Each goal's latest rating, change and draft, in one query for all of them."""
+    ratings = goal_ratings(programme)
+    for issue in issues:
+        for row in issue["goals"]:
+            row.ratings = ratings.get(row.goal.pk, NO_RATINGS)
+
+
 class DashboardView(RolePermissionMixin, TemplateView):
     permission_required = VIEW_FRAMEWORK
     template_name = "goals/dashboard.html"
@@ -175,6 +192,7 @@ class DashboardView(RolePermissionMixin, TemplateView):
         visible = Activity.objects.visible_to(self.request.user)
         totals = Programme.objects.with_activity_counts(scope).get(pk=programme.pk)
         issues = issues_with_goals(programme, today, scope)
+        add_ratings(programme, issues)
         objectives = StrategicObjective.objects.filter(programme=programme).with_activity_counts(
             scope
         )
@@ -266,5 +284,26 @@ class GoalDetailView(RolePermissionMixin, ActivityTableMixin, TemplateView):
             goal=goal,
             progress=goal_progress([goal], timezone.localdate())[0],
             history=readable_change_log(goal.history.all(), PartnershipGoal),
+            **goal_assessments(goal),
         )
         return context
+
+
+def goal_assessments(goal: PartnershipGoal) -> dict[str, Any]:
+    """The goal's assessments, latest stock-take first, and its programme's open stock-take
+    (where it can be rated now), if any."""
+    assessments = list(
+        goal.assessments.select_related("stocktake", "assessed_by").order_by(
+            "-stocktake__period_end", "-stocktake_id"
+        )
+    )
+    open_stocktake = StockTake.objects.filter(
+        programme=goal.programme_id, status=StockTakeStatus.OPEN
+    ).first()
+    return {
+        "assessments": assessments,
+        "open_stocktake": open_stocktake,
+        "rated_in_open": any(
+            a.stocktake_id == getattr(open_stocktake, "pk", None) for a in assessments
+        ),
+    }

@@ -6,13 +6,14 @@ from django.core.exceptions import ValidationError
 from django.db import DEFAULT_DB_ALIAS, models
 
 
-class FieldCheckConstraint(models.CheckConstraint):
-    """A CHECK constraint whose validation error belongs to one form field.
+class FieldErrorMixin:
+    """Puts a constraint's validation error on one form field.
 
-    Django reports a failed CheckConstraint as a non-field error; users need the message
-    next to the field they must correct. The database keeps enforcing the rule; `field`
-    only says where `full_clean()` puts the message, so admin, forms and API (which all
-    call `full_clean()`) show it in the same place.
+    Django reports a failed CheckConstraint, or a UniqueConstraint over several fields, as
+    a non-field error; users need the message next to the field they must correct. The
+    database keeps enforcing the rule; `field` only says where `full_clean()` puts the
+    message, so admin, forms and API (which all call `full_clean()`) show it in the same
+    place.
     """
 
     def __init__(self, *, field: str, **kwargs: Any) -> None:
@@ -31,6 +32,14 @@ class FieldCheckConstraint(models.CheckConstraint):
         return path, args, kwargs
 
     def __eq__(self, other: object) -> bool:
-        if isinstance(other, FieldCheckConstraint):
+        if isinstance(other, FieldErrorMixin):
             return super().__eq__(other) and self.field == other.field
         return super().__eq__(other)
+
+
+class FieldCheckConstraint(FieldErrorMixin, models.CheckConstraint):
+    """A CHECK constraint whose validation error belongs to one form field."""
+
+
+class FieldUniqueConstraint(FieldErrorMixin, models.UniqueConstraint):
+    """A unique constraint whose validation error belongs to one form field."""

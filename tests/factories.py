@@ -7,7 +7,14 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 
 from activities.models import Activity, ActivityStatus, ActivityType, Ally
-from goals.models import PartnershipGoal, PriorityIssue, Programme, StrategicObjective
+from goals.models import (
+    GoalAssessment,
+    PartnershipGoal,
+    PriorityIssue,
+    Programme,
+    StockTake,
+    StrategicObjective,
+)
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -66,6 +73,32 @@ class PartnershipGoalFactory(factory.django.DjangoModelFactory):
     title = factory.Sequence(lambda n: f"Goal {n}")
     statement = factory.LazyAttribute(lambda g: f"On {g.title.upper()}, the partners cooperate.")
     order = factory.Sequence(lambda n: n + 1)
+
+
+class StockTakeFactory(factory.django.DjangoModelFactory):
+    """An open stock-take of a year; StockTakeFactory(programme=japan, year=2024)."""
+
+    class Meta:
+        model = StockTake
+
+    class Params:
+        year = 2025
+
+    programme = factory.SubFactory(ProgrammeFactory)
+    title = factory.LazyAttribute(lambda s: f"{s.year} annual review")
+    period_start = factory.LazyAttribute(lambda s: datetime.date(s.year, 1, 1))
+    period_end = factory.LazyAttribute(lambda s: datetime.date(s.year, 12, 31))
+
+
+class GoalAssessmentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = GoalAssessment
+
+    stocktake = factory.SubFactory(StockTakeFactory)
+    goal = factory.SubFactory(
+        PartnershipGoalFactory, programme=factory.SelfAttribute("..stocktake.programme")
+    )
+    rating = "on_track"
 
 
 def ally(code: str) -> Ally:

@@ -1,14 +1,24 @@
-"""Read-only representations of the programme framework, and the progress report."""
+"""The programme framework (read-only), the progress report, and goal assessments."""
 
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import ValidationError as DjangoValidationError
 from rest_framework import serializers
 
+from goals import services
 from goals.models import (
+    CLOSED_MESSAGE,
     GoalAssessment,
     PartnershipGoal,
     PriorityIssue,
     Programme,
+    Rating,
+    StockTake,
     StrategicObjective,
 )
+from itpp.api.serializers import ValidatedModelSerializer
 
 
 class ProgrammeSerializer(serializers.ModelSerializer):
@@ -60,6 +70,16 @@ class ActivityCountsSerializer(serializers.Serializer):
     cancelled = serializers.IntegerField()
 
 
+class GoalRatingSerializer(serializers.Serializer):
+    """A goal's rating in one stock-take."""
+
+    rating = serializers.ChoiceField(choices=Rating.choices)
+    label = serializers.CharField(help_text='The rating in words, e.g. "On track".')
+    stocktake = serializers.IntegerField(help_text="The stock-take's id.")
+    stocktake_title = serializers.CharField()
+    assessed_on = serializers.DateField()
+
+
 class GoalProgressSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     title = serializers.CharField()
@@ -68,6 +88,27 @@ class GoalProgressSerializer(serializers.Serializer):
     latest_activity_date = serializers.DateField(
         allow_null=True,
         help_text="Start of the latest activity that has taken place (ongoing or completed).",
+    )
+    latest_rating = GoalRatingSerializer(
+        allow_null=True,
+        help_text="From the most recent closed stock-take that rated the goal; null if none.",
+    )
+    previous_rating = GoalRatingSerializer(
+        allow_null=True,
+        help_text="From the closed stock-take before that one that rated the goal.",
+    )
+    rating_change = serializers.ChoiceField(
+        choices=["improved", "declined", "unchanged", "new"],
+        allow_null=True,
+        help_text=(
+            "From `previous_rating` to `latest_rating`, on the scale at risk < not started "
+            "< limited progress < on track < achieved; `new` without a previous rating, "
+            "null without a latest one."
+        ),
+    )
+    draft_rating = GoalRatingSerializer(
+        allow_null=True,
+        help_text="The open stock-take's rating, which may still change; null if none.",
     )
 
 
@@ -94,11 +135,24 @@ class ProgressSerializer(serializers.Serializer):
     priority_issues = PriorityIssueProgressSerializer(many=True)
 
 
-class GoalAssessmentSerializer(serializers.ModelSerializer):
+class GoalAssessmentSerializer(ValidatedModelSerializer):
+    """Programme managers write assessments while their stock-take is open; the rules are
+    the model's (a goal of the stock-take's programme, one per goal and stock-take)."""
+
+    stocktake = serializers.PrimaryKeyRelatedField(
+        queryset=StockTake.objects.all(), help_text="The id of an open stock-take."
+    )
+    goal = serializers.PrimaryKeyRelatedField(
+        queryset=PartnershipGoal.objects.all(),
+        help_text="The id of a goal of the stock-take's programme, not yet assessed in it.",
+    )
     programme = serializers.IntegerField(source="stocktake.programme_id", read_only=True)
     stocktake_status = serializers.CharField(source="stocktake.status", read_only=True)
     assessed_by = serializers.SlugRelatedField(
-        slug_field="username", read_only=True, allow_null=True
+        slug_field="username",
+        read_only=True,
+        allow_null=True,
+        help_text="Who last wrote it: the user making the request.",
     )
 
     class Meta:
@@ -116,3 +170,29 @@ class GoalAssessmentSerializer(serializers.ModelSerializer):
             "assessed_on",
             "updated_at",
         ]
+        read_only_fields = ["updated_at"]
+        # The model's constraint says it, on the goal (see ValidatedModelSerializer).
+        validators: list = []
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        # Said first and on the field, whichever other rule the request breaks too: the
+        # stock-take, once closed, is what makes any change impossible.
+        for stocktake in (attrs.get("stocktake"), getattr(self.instance, "stocktake", None)):
+            if stocktake is not None and stocktake.is_closed:
+                raise serializers.ValidationError({"stocktake": [CLOSED_MESSAGE]})
+        return super().validate(attrs)
+
+    def create(self, validated_data: dict[str, Any]) -> GoalAssessment:
+        return self._write(GoalAssessment(), validated_data)
+
+    def update(self, instance: GoalAssessment, validated_data: dict[str, Any]) -> GoalAssessment:
+        return self._write(instance, validated_data)
+
+    def _write(self, assessment: GoalAssessment, data: dict[str, Any]) -> GoalAssessment:
+        try:
+            return services.save_assessment(
+                assessment=assessment, user=self.context["request"].user, data=data
+            )
+        except DjangoValidationError as error:
+            # Closed between validation and the write (the service checks under a lock).
+            raise serializers.ValidationError({"stocktake": error.messages}) from None

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from django.core.exceptions import ValidationError as DjangoValidationError
 from drf_spectacular.utils import extend_schema
+from rest_framework import exceptions
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from activities.models import Activity
 from activities.querysets import visibility
+from goals import services
 from goals.api.serializers import (
     GoalAssessmentSerializer,
     PartnershipGoalSerializer,
@@ -30,8 +33,8 @@ from goals.models import (
     Programme,
     StrategicObjective,
 )
-from goals.querysets import activity_scope, programme_progress
-from itpp.api.views import APIView, ReadOnlyModelViewSet
+from goals.querysets import NO_RATINGS, activity_scope, goal_ratings, programme_progress
+from itpp.api.views import APIView, ModelViewSet, ReadOnlyModelViewSet
 
 
 class ProgrammeViewSet(ReadOnlyModelViewSet):
@@ -65,15 +68,23 @@ class PartnershipGoalViewSet(ReadOnlyModelViewSet):
     filterset_class = PartnershipGoalFilterSet
 
 
-class GoalAssessmentViewSet(ReadOnlyModelViewSet):
-    """Goal assessments made in stock-takes, newest stock-take first. Read-only here;
-    Programme managers write them in the admin while the stock-take is open."""
+class GoalAssessmentViewSet(ModelViewSet):
+    """Goal assessments made in stock-takes, newest stock-take first. Every role reads
+    them; Programme managers also create, change and delete them while their stock-take
+    is open (a closed stock-take's are a record: 400 on `stocktake`)."""
 
     queryset = GoalAssessment.objects.select_related("stocktake", "assessed_by").order_by(
         "-stocktake__period_end", "stocktake_id", "goal__order"
     )
     serializer_class = GoalAssessmentSerializer
     filterset_class = GoalAssessmentFilterSet
+    schema_error_codes = {"destroy": ["400"]}
+
+    def perform_destroy(self, instance: GoalAssessment) -> None:
+        try:
+            services.delete_assessment(instance)
+        except DjangoValidationError as error:
+            raise exceptions.ValidationError({"stocktake": error.messages}) from None
 
 
 class ProgressView(APIView):
@@ -89,7 +100,9 @@ class ProgressView(APIView):
             "Counts of distinct activities, in total and by status, for each Partnership "
             "Goal, Strategic Objective and priority issue of the programme. An activity that "
             "serves two goals of one priority issue counts once for that issue. Only "
-            "activities the user may see are counted. An unknown programme id is a 400 on "
+            "activities the user may see are counted. Each goal also carries its latest "
+            "rating (from closed stock-takes), how it changed since the previous one, and "
+            "the open stock-take's draft rating. An unknown programme id is a 400 on "
             "`programme`."
         ),
     )
@@ -102,4 +115,7 @@ class ProgressView(APIView):
         scope = activity_scope(year=year, visible=visibility(request.user))
         report = {"programme": programme.pk, "year": year}
         report.update(programme_progress(programme, scope))
+        ratings = goal_ratings(programme)
+        for goal in report["goals"]:
+            goal.update(ratings.get(goal["id"], NO_RATINGS))
         return Response(ProgressSerializer(report).data)

@@ -88,7 +88,17 @@ def test_progress_over_all_years(viewer_api, programme):
     ]
     issues = programme.priority_issues.order_by("number")
     assert [goal["priority_issue"] for goal in goals] == [issues[0].pk, issues[0].pk, issues[1].pk]
-    assert set(goals[0]) == {"id", "title", "priority_issue", "activities", "latest_activity_date"}
+    assert set(goals[0]) == {
+        "id",
+        "title",
+        "priority_issue",
+        "activities",
+        "latest_activity_date",
+        "latest_rating",
+        "previous_rating",
+        "rating_change",
+        "draft_rating",
+    }
 
     priority_issues = by_number(data["priority_issues"])
     # act1 serves goals 1 and 2 of issue A, and counts once there: act1, act2, act4.

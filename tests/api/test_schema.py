@@ -43,8 +43,24 @@ def test_schema_describes_every_endpoint_of_the_contract(schema):
     activities = schema["paths"]["/api/v1/activities/"]
     assert set(activities) >= {"get", "post"}
     assert set(schema["paths"]["/api/v1/activities/{id}/"]) >= {"get", "put", "patch", "delete"}
-    # The framework is read-only.
+    # The framework is read-only; assessments are written by Programme managers.
     assert set(schema["paths"]["/api/v1/goals/"]) == {"get"}
+    assert set(schema["paths"]["/api/v1/assessments/"]) == {"get", "post"}
+    assert set(schema["paths"]["/api/v1/assessments/{id}/"]) == {"get", "put", "patch", "delete"}
+    assert "400" in schema["paths"]["/api/v1/assessments/{id}/"]["delete"]["responses"]
+
+
+def test_schema_documents_each_goals_rating_in_the_progress(schema):
+    goal = schema["components"]["schemas"]["GoalProgress"]["properties"]
+    assert {"latest_rating", "previous_rating", "rating_change", "draft_rating"} <= set(goal)
+    assert set(schema["components"]["schemas"]["RatingChangeEnum"]["enum"]) == {
+        "improved",
+        "declined",
+        "unchanged",
+        "new",
+    }
+    assessment = schema["components"]["schemas"]["GoalAssessment"]["properties"]
+    assert assessment["assessed_by"]["readOnly"] and not assessment["rating"].get("readOnly")
 
 
 def test_schema_documents_filters_with_types_and_choices(schema):

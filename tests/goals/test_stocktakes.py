@@ -4,6 +4,7 @@ import datetime
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
 from django.urls import reverse
 
 from goals.models import GoalAssessment, PartnershipGoal, StockTake
@@ -141,3 +142,54 @@ def test_manager_closes_a_stocktake_in_the_admin_and_it_becomes_read_only(client
     assert client.post(change_url, {"title": "Edited"}).status_code == 403
     stocktake.refresh_from_db()
     assert stocktake.title == "2025 annual review"
+
+
+def test_a_programme_has_at_most_one_open_stocktake(japan, stocktake, manager):
+    second = StockTake(
+        programme=japan,
+        title="Mid-term review",
+        period_start=datetime.date(2025, 1, 1),
+        period_end=datetime.date(2025, 6, 30),
+    )
+    with pytest.raises(ValidationError, match="already has an open stock-take"):
+        second.full_clean()
+    with pytest.raises(IntegrityError), transaction.atomic():
+        second.save()  # the database holds the rule too
+    close_stocktake(stocktake, user=manager)
+    second.full_clean()  # once the first is closed, the next can open
+    second.save()
+
+
+def test_the_admin_refuses_a_second_open_stocktake_with_a_message(client, japan, stocktake):
+    client.force_login(UserFactory(username="pm", is_staff=True, roles=["Programme managers"]))
+    response = client.post(
+        reverse("admin:goals_stocktake_add"),
+        {
+            "programme": japan.pk,
+            "title": "Mid-term review",
+            "period_start": "2025-01-01",
+            "period_end": "2025-06-30",
+            "assessments-TOTAL_FORMS": "0",
+            "assessments-INITIAL_FORMS": "0",
+        },
+    )
+    assert response.status_code == 200
+    assert "already has an open stock-take" in response.text
+    assert StockTake.objects.filter(programme=japan).count() == 1
+
+
+def test_the_admin_says_why_a_closed_stocktake_and_its_assessments_cannot_change(
+    client, japan, stocktake, manager
+):
+    assessment = GoalAssessment.objects.create(
+        stocktake=stocktake, goal=goal(japan, 4), rating="on_track"
+    )
+    close_stocktake(stocktake, user=manager)
+    client.force_login(UserFactory(username="pm", is_staff=True, roles=["Programme managers"]))
+    for url in (
+        reverse("admin:goals_stocktake_change", args=[stocktake.pk]),
+        reverse("admin:goals_goalassessment_change", args=[assessment.pk]),
+    ):
+        response = client.get(url)
+        assert not response.context["has_change_permission"]
+        assert "This stock-take is closed: it is a record" in response.text

@@ -1,0 +1,96 @@
+"""Forms for the stock-take pages. The rules are the models'; the forms place the messages."""
+
+from __future__ import annotations
+
+from django import forms
+from django.core.exceptions import ValidationError
+
+from goals.models import GoalAssessment, Rating, StockTake
+
+
+def style_for_page(form: forms.BaseForm) -> None:
+    """Bootstrap classes, help and errors tied to their inputs for screen readers."""
+    for name, field in form.fields.items():
+        attrs = field.widget.attrs
+        attrs["class"] = "form-select" if isinstance(field.widget, forms.Select) else "form-control"
+        described = [f"{form.auto_id % name}_help"] if field.help_text else []
+        if form.is_bound and name in form.errors:
+            attrs["class"] += " is-invalid"
+            attrs["aria-invalid"] = "true"
+            described.append(f"{form.auto_id % name}_error")
+        if described:
+            attrs["aria-describedby"] = " ".join(described)
+
+
+class PageModelForm(forms.ModelForm):
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        style_for_page(self)
+
+    def full_clean(self) -> None:
+        super().full_clean()
+        style_for_page(self)
+
+
+class StockTakeRulesMixin:
+    """Checks the rules on the programme and the status even when the form leaves them out.
+
+    Django skips a constraint when one of its fields is not in the form, but these are
+    set by the page (or read-only in the admin), and the rules about them must hold: one
+    title and one open stock-take per programme. Otherwise the database would refuse the
+    save with an IntegrityError, a server error instead of a message.
+    """
+
+    def validate_unique(self) -> None:
+        exclude = self._get_validation_exclusions() - {"programme", "status"}
+        try:
+            self.instance.validate_unique(exclude=exclude)
+            self.instance.validate_constraints(exclude=exclude)
+        except ValidationError as error:
+            self._update_errors(error)
+
+
+class StockTakeAdminForm(StockTakeRulesMixin, forms.ModelForm):
+    class Meta:
+        model = StockTake
+        fields = ["programme", "title", "period_start", "period_end"]
+
+
+class StockTakeForm(StockTakeRulesMixin, PageModelForm):
+    """A new stock-take of the programme the page gives (set on the instance)."""
+
+    class Meta:
+        model = StockTake
+        fields = ["title", "period_start", "period_end"]
+        widgets = {
+            "period_start": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "period_end": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        }
+        labels = {"period_start": "Period from", "period_end": "Period to"}
+        help_texts = {
+            "title": "How both sides will refer to it, e.g. “2025 annual review”.",
+            "period_start": "The activities that started in this period are counted.",
+            "period_end": "Inclusive.",
+        }
+
+
+class AssessmentForm(PageModelForm):
+    """One goal's assessment in a stock-take (the instance carries both)."""
+
+    class Meta:
+        model = GoalAssessment
+        fields = ["rating", "narrative", "next_steps"]
+        widgets = {
+            "narrative": forms.Textarea(attrs={"rows": 3}),
+            "next_steps": forms.Textarea(attrs={"rows": 2}),
+        }
+        help_texts = {
+            "narrative": "What was achieved in the period, and how it compares with the goal.",
+            "next_steps": "What both sides will do next for this goal.",
+        }
+
+    def __init__(self, *args, **kwargs) -> None:
+        # Sixteen of these share a page: the prefix keeps their inputs' ids apart.
+        kwargs.setdefault("prefix", f"goal-{kwargs['instance'].goal_id}")
+        super().__init__(*args, **kwargs)
+        self.fields["rating"].choices = [("", "Choose a rating…"), *Rating.choices]
