@@ -161,3 +161,23 @@ def test_bad_requests_get_clear_answers(client, viewer, japan, data):
     client.force_login(nobody)
     assert client.get(url).status_code == 403
     assert client.get(reverse("reports:index")).status_code == 403
+
+
+def test_the_first_page_of_the_pdf_gives_every_goals_rating_at_a_glance(
+    client, viewer, japan, data
+):
+    """A reader who only reads the first page still sees how each goal was judged."""
+    client.force_login(viewer)
+    response = client.get(
+        reverse("reports:pdf", args=[japan.pk]), {"stocktake": data["stocktake"].pk}
+    )
+    assert response.status_code == 200
+    first_pages = " ".join(
+        page.extract_text() for page in PdfReader(io.BytesIO(response.content)).pages[:2]
+    )
+    glance = first_pages.split("Partnership Goals at a glance", 1)[1].split("Strategic Objectives")[
+        0
+    ]
+    glance = " ".join(glance.split())
+    assert "a. Cyber Defence On track" in glance
+    assert glance.count("Not assessed") == 15
