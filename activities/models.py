@@ -145,6 +145,9 @@ class Activity(models.Model):
         permissions = [("view_restricted_activity", "Can view restricted activities")]
         indexes = [
             models.Index(fields=["programme", "-start_date"], name="activity_programme_start"),
+            # The list's default order and its cursor paging (a range scan from the
+            # cursor, whichever the direction).
+            models.Index(fields=["-start_date", "-id"], name="activity_start_id"),
         ]
         constraints = [
             FieldCheckConstraint(
