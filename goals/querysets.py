@@ -58,10 +58,15 @@ def activity_scope(
 class ActivityCountsQuerySet(models.QuerySet):
     """Annotates each row with the number of distinct activities by status.
 
-    `activities_path` is the relation from this model to Activity.
+    `activities_path` is the relation from this model to Activity. `activities_unique`
+    says that an activity can reach a row only once along it (a foreign key, or one link
+    table whose unique constraint holds each pair once), so plain `COUNT` is exact: at a
+    million activities `COUNT(DISTINCT …)` sorted two million rows per status and took
+    twice as long.
     """
 
     activities_path: str = "activities"
+    activities_unique: bool = True
 
     def with_activity_counts(self, scope: Q | None = None) -> ActivityCountsQuerySet:
         path = self.activities_path
@@ -71,12 +76,13 @@ class ActivityCountsQuerySet(models.QuerySet):
             condition = scope & extra if extra is not None else scope
             return condition or None
 
+        distinct = not self.activities_unique
         annotations: dict[str, Any] = {
-            "activities_total": Count(path, distinct=True, filter=counted()),
+            "activities_total": Count(path, distinct=distinct, filter=counted()),
         }
         for status in ACTIVITY_STATUSES:
             annotations[f"activities_{status}"] = Count(
-                path, distinct=True, filter=counted(Q(**{f"{path}__status": status}))
+                path, distinct=distinct, filter=counted(Q(**{f"{path}__status": status}))
             )
         # The latest activity that has actually taken place, so that planned future
         # work does not hide a goal that has seen nothing for a long time.
@@ -107,6 +113,7 @@ class StrategicObjectiveQuerySet(ActivityCountsQuerySet):
 class PriorityIssueQuerySet(ActivityCountsQuerySet):
     # Through the goals: an activity serving two goals of one issue counts once.
     activities_path = "partnership_goals__activities"
+    activities_unique = False
 
 
 class PartnershipGoalQuerySet(ActivityCountsQuerySet):
