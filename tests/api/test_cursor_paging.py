@@ -10,7 +10,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from activities.models import Activity, ActivityStatus, ActivityType, Releasability
-from tests.factories import ActivityFactory, UserFactory
+from tests.factories import ActivityFactory, replace_with_linked_activities
 
 URL = "/api/v1/activities/?pagination=cursor"
 DAY = datetime.date(2024, 1, 1)
@@ -130,21 +130,8 @@ def test_cursor_pages_keep_the_filters_and_can_run_oldest_first(viewer_api, japa
 
 
 def test_a_cursor_page_reads_a_fixed_number_of_queries_and_never_counts(viewer_api, japan):
-    goals = list(japan.partnership_goals.all()[:3])
-    objective = japan.strategic_objectives.first()
-    author = UserFactory()
-
     def queries_for(rows: int) -> list[str]:
-        Activity.objects.all().delete()
-        for _ in range(rows):
-            ActivityFactory(
-                programme=japan,
-                goals=goals,
-                objectives=[objective],
-                allies=["FR", "DE"],
-                created_by=author,
-                updated_by=author,
-            )
+        replace_with_linked_activities(japan, rows)
         first = viewer_api.get(f"{URL}&page_size=5").json()
         with CaptureQueriesContext(connection) as queries:
             response = viewer_api.get(first["next"].replace("page_size=5", "page_size=100"))
