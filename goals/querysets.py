@@ -1,7 +1,8 @@
 """Reusable reads of the framework, above all the progress counts.
 
-The dashboard and the progress API both call `with_activity_counts()`, so they can
-never disagree: one aggregate query per level, computed by the database.
+The dashboard and the progress API both call `with_activity_counts()` (and, for priority
+issues, `priority_issues_with_activity_counts()`), so they can never disagree: one
+aggregate query per level, computed by the database.
 """
 
 from __future__ import annotations
@@ -9,8 +10,8 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from django.db import models
-from django.db.models import Count, Max, Q
+from django.db import connection, models
+from django.db.models import Count, F, Max, Q
 from django.utils import timezone
 
 # Kept as plain strings so that this module does not import the activities app
@@ -127,18 +128,66 @@ def activity_counts(row: Any) -> dict[str, int]:
     return counts
 
 
+def priority_issues_with_activity_counts(programme: Any, scope: Q | None = None) -> list[Any]:
+    """The programme's priority issues by number, annotated as `with_activity_counts()`
+    annotates them (same names, same numbers), in one query of another shape.
+
+    An activity reaches an issue through each of its goals there, so the counts must be
+    distinct. `COUNT(DISTINCT …)` sorts the joined rows once per status: at 1,000,000
+    activities that was the dashboard's slowest query (5–6 s). Here the (issue, activity)
+    pairs are made distinct once, by hashing, and then counted plainly, which PostgreSQL
+    does in about two thirds of the time. The ORM cannot aggregate over such a derived
+    table, so the SQL wraps the ORM's own query for the pairs (scope and visibility
+    included); only constants are formatted into it.
+    """
+    from activities.models import Activity
+    from goals.models import PriorityIssue
+
+    pairs = (
+        Activity.objects.filter(scope or Q(), goals__programme=programme)
+        .values("id", "status", "start_date", issue=F("goals__priority_issue"))
+        .order_by()
+        .distinct()
+    )
+    pairs_sql, pairs_params = pairs.query.sql_with_params()
+    by_status = "".join(
+        f", count(*) FILTER (WHERE status = %s) AS activities_{status}"
+        for status in ACTIVITY_STATUSES
+    )
+    zeroed = "".join(
+        f", coalesce(counts.activities_{status}, 0) AS activities_{status}"
+        for status in ("total", *ACTIVITY_STATUSES)
+    )
+    held = ", ".join(["%s"] * len(HELD_STATUSES))
+    issues = PriorityIssue._meta.db_table
+    sql = f"""
+        SELECT issue.*{zeroed}, counts.latest_activity_date
+        FROM {connection.ops.quote_name(issues)} AS issue
+        LEFT JOIN (
+            SELECT pairs.issue, count(*) AS activities_total{by_status},
+                max(start_date) FILTER (WHERE status IN ({held})) AS latest_activity_date
+            FROM ({pairs_sql}) AS pairs
+            GROUP BY pairs.issue
+        ) AS counts ON counts.issue = issue.id
+        WHERE issue.programme_id = %s
+        ORDER BY issue.number
+    """  # noqa: S608 (constants only; every value is a parameter)
+    params = [*ACTIVITY_STATUSES, *HELD_STATUSES, *pairs_params, programme.pk]
+    return list(PriorityIssue.objects.raw(sql, params))
+
+
 def programme_progress(programme: Any, scope: Q | None = None) -> dict[str, list[dict[str, Any]]]:
     """Where a programme stands: distinct-activity counts per goal, objective and priority
     issue, one aggregate query per level. The progress API, the dashboard and the
     stock-take snapshots all read this."""
-    from goals.models import PartnershipGoal, PriorityIssue, StrategicObjective
+    from goals.models import PartnershipGoal, StrategicObjective
 
     def latest(row: Any) -> str | None:
         return row.latest_activity_date.isoformat() if row.latest_activity_date else None
 
     goals = PartnershipGoal.objects.filter(programme=programme).with_activity_counts(scope)
     objectives = StrategicObjective.objects.filter(programme=programme).with_activity_counts(scope)
-    issues = PriorityIssue.objects.filter(programme=programme).with_activity_counts(scope)
+    issues = priority_issues_with_activity_counts(programme, scope)
     return {
         "goals": [
             {
@@ -168,7 +217,7 @@ def programme_progress(programme: Any, scope: Q | None = None) -> dict[str, list
                 "activities": activity_counts(issue),
                 "latest_activity_date": latest(issue),
             }
-            for issue in issues.order_by("number")
+            for issue in issues
         ],
     }
 
