@@ -47,7 +47,8 @@ RESULTS = ROOT / "bench" / "results"
 PYTHON = sys.executable
 SEED = 1
 LIST_QUERY = "status=completed&ordering=-start_date&page_size=100"
-CURSOR_QUERY = "pagination=cursor&ordering=-start_date&page_size=100"
+FIRST_PAGE_QUERY = "ordering=-start_date&page_size=100"
+CURSOR_QUERY = f"pagination=cursor&{FIRST_PAGE_QUERY}"
 TARGETS = {
     "list_ratio": 2.0,
     "progress_ratio": 1.5,
@@ -458,7 +459,11 @@ def load(port: int, token: str, programme: int, seconds: int) -> list[dict]:
 # --------------------------------------------------------------------------- main
 
 
-def run_size(base_url: str, size: int, repeats: int, load_seconds: int, secret: str) -> dict:
+def run_size(
+    base_url: str, size: int, repeats: int, load_seconds: int, secret: str
+) -> tuple[dict, dict]:
+    """The figures of one size, and its set-up (environment and token: not for the
+    results file)."""
     url = database_url(base_url, size)
     print(f"\n== {size:,} activities ({url.rsplit('/', 1)[-1]})", flush=True)
     setup = prepare(url, size, secret)
@@ -482,9 +487,7 @@ def run_size(base_url: str, size: int, repeats: int, load_seconds: int, secret: 
                 "sql_list": sql(conn, LIST_SQL),
                 "api_progress": api(port, token, f"/api/v1/progress/?programme={programme}"),
                 "sql_progress": progress_floor(conn, programme),
-                "api_first_page": api(
-                    port, token, "/api/v1/activities/?ordering=-start_date&page_size=100"
-                ),
+                "api_first_page": api(port, token, f"/api/v1/activities/?{FIRST_PAGE_QUERY}"),
                 "api_deep_page": api(
                     port,
                     token,
@@ -520,7 +523,26 @@ def run_size(base_url: str, size: int, repeats: int, load_seconds: int, secret: 
         figures["load"] = load(port, token, programme, load_seconds)
     print("  CSV export…", flush=True)
     figures["csv"] = measure_csv(env, token)
-    return figures
+    return figures, setup
+
+
+def scale_medians(small: dict, large: dict, repeats: int) -> dict[str, float]:
+    """First pages at the smallest and the largest size, from two servers at once, calls
+    interleaved: measured minutes apart, the load of the shared machine could move
+    between the two and pass for a difference of size."""
+    with gunicorn(small["env"]) as (small_port, _), gunicorn(large["env"]) as (large_port, _):
+        medians = interleaved(
+            {
+                f"{name}_{which}": api(port, setup["token"], f"/api/v1/activities/?{query}")
+                for name, query in (("page", FIRST_PAGE_QUERY), ("cursor", CURSOR_QUERY))
+                for which, port, setup in (
+                    ("small", small_port, small),
+                    ("large", large_port, large),
+                )
+            },
+            repeats,
+        )
+    return {name: round(value, 2) for name, value in medians.items()}
 
 
 def machine() -> dict:
@@ -552,10 +574,10 @@ def verdict(value: float | None, target: float) -> str:
 
 
 def line(label: str, value: object) -> None:
-    print(f"  {label:<34}{value}")
+    print(f"  {label:<40}{value}")
 
 
-def report(runs: list[dict]) -> dict:
+def report(runs: list[dict], scale_ms: dict[str, float] | None) -> dict:
     summary: dict = {"targets": TARGETS}
     for run in runs:
         print(f"\n{run['size']:,} activities")
@@ -586,12 +608,10 @@ def report(runs: list[dict]) -> dict:
             )
     if len(runs) > 1:
         small, large = runs[0], runs[-1]
-        scale = large["medians_ms"]["api_first_page"] / small["medians_ms"]["api_first_page"]
+        scale = scale_ms["page_large"] / scale_ms["page_small"]
         memory = large["csv"]["worker_peak_mib"] / small["csv"]["worker_peak_mib"]
-        cursor_scale = (
-            large["medians_ms"]["api_cursor_first_page"]
-            / small["medians_ms"]["api_cursor_first_page"]
-        )
+        cursor_scale = scale_ms["cursor_large"] / scale_ms["cursor_small"]
+        summary["scale_medians_ms"] = scale_ms
         summary["scale_ratio"] = scale
         summary["cursor_scale_ratio"] = cursor_scale
         summary["csv_memory_ratio"] = memory
@@ -604,6 +624,7 @@ def report(runs: list[dict]) -> dict:
             f"cursor: first page {large['size']:,} ÷ {small['size']:,}",
             verdict(cursor_scale, TARGETS["cursor_scale_ratio"]),
         )
+        line("first pages side by side (ms)", scale_ms)
         line("CSV worker peak memory ratio", verdict(memory, TARGETS["csv_memory_ratio"]))
     return summary
 
@@ -623,10 +644,16 @@ def main() -> None:
         "-v",
         "0",
     )
-    runs = [
+    measured = [
         run_size(base, size, args.repeats, args.load_seconds, secret) for size in sorted(args.sizes)
     ]
-    summary = report(runs)
+    runs = [figures for figures, _ in measured]
+    scale_ms = None
+    if len(measured) > 1:
+        print("\n== first pages of the smallest and the largest size, side by side", flush=True)
+        # Cheap (first pages only), so more repeats than the rest.
+        scale_ms = scale_medians(measured[0][1], measured[-1][1], 3 * args.repeats)
+    summary = report(runs, scale_ms)
     result = {
         "when": datetime.now(UTC).isoformat(timespec="seconds"),
         "machine": machine(),
