@@ -108,12 +108,12 @@ def test_previous_links_walk_back_through_the_same_pages(viewer_api, japan, goal
     assert [len(p) for p in pages] == [4, 4, 3]
     assert viewer_api.get(f"{URL}&page_size=4").json()["previous"] is None
 
-    back, url = [], viewer_api.get(page["previous"]).json()
-    while True:
-        back.append([row["id"] for row in url["results"]])
-        if url["previous"] is None:
-            break
-        url = viewer_api.get(url["previous"]).json()
+    # From the last page back to the first, which has no previous link.
+    back, url = [], page["previous"]
+    while url:
+        page = viewer_api.get(url).json()
+        back.append([row["id"] for row in page["results"]])
+        url = page["previous"]
     assert back == pages[-2::-1]
 
 
