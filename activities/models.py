@@ -145,6 +145,17 @@ class Activity(models.Model):
         permissions = [("view_restricted_activity", "Can view restricted activities")]
         indexes = [
             models.Index(fields=["programme", "-start_date"], name="activity_programme_start"),
+            # The list's default order and its cursor paging (a range scan from the
+            # cursor, whichever the direction).
+            models.Index(fields=["-start_date", "-id"], name="activity_start_id"),
+            # Progress and the dashboard aggregate every activity of a programme: this
+            # holds all they read, so PostgreSQL scans it (index-only) instead of the
+            # table with its long texts, about a sixth of the size.
+            models.Index(
+                fields=["id"],
+                include=["programme", "status", "releasability", "start_date", "activity_type"],
+                name="activity_counted",
+            ),
         ]
         constraints = [
             FieldCheckConstraint(

@@ -8,7 +8,8 @@ interleaving the compared requests and taking medians so that the machine's nois
 - the activity list (100 rows, filtered and ordered) over the API ÷ a hand-written query
   that returns the same page as JSON with its count;
 - the progress endpoint ÷ the GROUP BY queries it needs;
-- a deep page ÷ the first page; the first page at the largest size ÷ at the smallest;
+- a deep page ÷ the first page; the first page at the largest size ÷ at the smallest, with
+  page numbers (the default) and with cursors (`pagination=cursor`);
 - the CSV export of everything: rows per second and the serving worker's peak memory;
 - the dashboard and the activity list page: server time and queries per page;
 - load from wrk at several concurrency levels: throughput, p50/p95/p99 and errors.
@@ -46,11 +47,15 @@ RESULTS = ROOT / "bench" / "results"
 PYTHON = sys.executable
 SEED = 1
 LIST_QUERY = "status=completed&ordering=-start_date&page_size=100"
+FIRST_PAGE_QUERY = "ordering=-start_date&page_size=100"
+CURSOR_QUERY = f"pagination=cursor&{FIRST_PAGE_QUERY}"
 TARGETS = {
     "list_ratio": 2.0,
     "progress_ratio": 1.5,
     "scale_ratio": 1.5,
     "deep_page_ratio": 1.5,
+    "cursor_deep_page_ratio": 1.5,
+    "cursor_scale_ratio": 1.5,
     "csv_memory_ratio": 1.2,
 }
 
@@ -142,6 +147,16 @@ for name, url in [("dashboard", "/"), ("activity list", "/activities/?page_size=
         status = client.get(url).status_code
     counts[name] = {"status": status, "queries": len(queries)}
 print(json.dumps(counts))
+"""
+
+# The cursor the API would give after the rows before the last page, made by the app's own
+# encoder (walking there page by page would take ten thousand requests at 1,000,000).
+DEEP_CURSOR_SNIPPET = """
+from activities.api.views import CURSOR_ORDERINGS
+from activities.models import Activity
+from itpp.api.pagination import PageOrCursorPagination
+key = Activity.objects.order_by("-start_date", "-id").values_list("start_date", "id")[{offset}]
+print(PageOrCursorPagination.encode("-start_date", "after", key, CURSOR_ORDERINGS["-start_date"]))
 """
 
 
@@ -312,33 +327,39 @@ SELECT json_build_object(
 )::text
 """
 
-# What the progress endpoint needs: distinct activities per status, per level.
-COUNTS_SQL = ",\n".join(
-    ["count(DISTINCT a.id)"]
-    + [
-        f"count(DISTINCT a.id) FILTER (WHERE a.status = '{status}')"
-        for status in ("planned", "ongoing", "completed", "postponed", "cancelled")
-    ]
-    + ["max(a.start_date) FILTER (WHERE a.status IN ('ongoing', 'completed'))"]
-)
+
+def counts_sql(distinct: str) -> str:
+    """What the progress endpoint needs per level: activities per status. `distinct` is
+    "DISTINCT " where an activity can reach a row twice (priority issues, through two
+    goals); goals and objectives reach each activity once (unique link pairs)."""
+    return ",\n".join(
+        [f"count({distinct}a.id)"]
+        + [
+            f"count({distinct}a.id) FILTER (WHERE a.status = '{status}')"
+            for status in ("planned", "ongoing", "completed", "postponed", "cancelled")
+        ]
+        + ["max(a.start_date) FILTER (WHERE a.status IN ('ongoing', 'completed'))"]
+    )
+
+
 # Built from constants only: no input reaches these strings.
 PROGRESS_SQL = [
     f"""
-    SELECT g.id, {COUNTS_SQL}
+    SELECT g.id, {counts_sql("")}
     FROM goals_partnershipgoal g
     LEFT JOIN activities_activity_goals ag ON ag.partnershipgoal_id = g.id
     LEFT JOIN activities_activity a ON a.id = ag.activity_id
     WHERE g.programme_id = %(programme)s GROUP BY g.id
     """,
     f"""
-    SELECT o.id, {COUNTS_SQL}
+    SELECT o.id, {counts_sql("")}
     FROM goals_strategicobjective o
     LEFT JOIN activities_activity_objectives ao ON ao.strategicobjective_id = o.id
     LEFT JOIN activities_activity a ON a.id = ao.activity_id
     WHERE o.programme_id = %(programme)s GROUP BY o.id
     """,
     f"""
-    SELECT i.id, {COUNTS_SQL}
+    SELECT i.id, {counts_sql("DISTINCT ")}
     FROM goals_priorityissue i
     LEFT JOIN goals_partnershipgoal g ON g.priority_issue_id = i.id
     LEFT JOIN activities_activity_goals ag ON ag.partnershipgoal_id = g.id
@@ -438,7 +459,11 @@ def load(port: int, token: str, programme: int, seconds: int) -> list[dict]:
 # --------------------------------------------------------------------------- main
 
 
-def run_size(base_url: str, size: int, repeats: int, load_seconds: int, secret: str) -> dict:
+def run_size(
+    base_url: str, size: int, repeats: int, load_seconds: int, secret: str
+) -> tuple[dict, dict]:
+    """The figures of one size, and its set-up (environment and token: not for the
+    results file)."""
     url = database_url(base_url, size)
     print(f"\n== {size:,} activities ({url.rsplit('/', 1)[-1]})", flush=True)
     setup = prepare(url, size, secret)
@@ -447,6 +472,11 @@ def run_size(base_url: str, size: int, repeats: int, load_seconds: int, secret: 
         cursor.execute("SELECT count(*) FROM activities_activity")
         total = cursor.fetchone()[0]
     last_page = max(1, -(-total // 100))
+    deep_cursor = (
+        manage(env, "shell", "-c", DEEP_CURSOR_SNIPPET.format(offset=(last_page - 1) * 100 - 1))
+        .strip()
+        .splitlines()[-1]
+    )
     figures: dict = {"size": size}
     with gunicorn(env) as (port, _), closing(connect(url)) as conn:
         conn.autocommit = True
@@ -457,13 +487,15 @@ def run_size(base_url: str, size: int, repeats: int, load_seconds: int, secret: 
                 "sql_list": sql(conn, LIST_SQL),
                 "api_progress": api(port, token, f"/api/v1/progress/?programme={programme}"),
                 "sql_progress": progress_floor(conn, programme),
-                "api_first_page": api(
-                    port, token, "/api/v1/activities/?ordering=-start_date&page_size=100"
-                ),
+                "api_first_page": api(port, token, f"/api/v1/activities/?{FIRST_PAGE_QUERY}"),
                 "api_deep_page": api(
                     port,
                     token,
                     f"/api/v1/activities/?ordering=-start_date&page_size=100&page={last_page}",
+                ),
+                "api_cursor_first_page": api(port, token, f"/api/v1/activities/?{CURSOR_QUERY}"),
+                "api_cursor_deep_page": api(
+                    port, token, f"/api/v1/activities/?{CURSOR_QUERY}&cursor={deep_cursor}"
                 ),
             },
             repeats,
@@ -472,6 +504,9 @@ def run_size(base_url: str, size: int, repeats: int, load_seconds: int, secret: 
         figures["list_ratio"] = medians["api_list"] / medians["sql_list"]
         figures["progress_ratio"] = medians["api_progress"] / medians["sql_progress"]
         figures["deep_page_ratio"] = medians["api_deep_page"] / medians["api_first_page"]
+        figures["cursor_deep_page_ratio"] = (
+            medians["api_cursor_deep_page"] / medians["api_cursor_first_page"]
+        )
         print("  pages…", flush=True)
         pages = interleaved(
             {
@@ -488,13 +523,35 @@ def run_size(base_url: str, size: int, repeats: int, load_seconds: int, secret: 
         figures["load"] = load(port, token, programme, load_seconds)
     print("  CSV export…", flush=True)
     figures["csv"] = measure_csv(env, token)
-    return figures
+    return figures, setup
+
+
+def scale_medians(small: dict, large: dict, repeats: int) -> dict[str, float]:
+    """First pages at the smallest and the largest size, from two servers at once, calls
+    interleaved: measured minutes apart, the load of the shared machine could move
+    between the two and pass for a difference of size."""
+    with gunicorn(small["env"]) as (small_port, _), gunicorn(large["env"]) as (large_port, _):
+        medians = interleaved(
+            {
+                f"{name}_{which}": api(port, setup["token"], f"/api/v1/activities/?{query}")
+                for name, query in (("page", FIRST_PAGE_QUERY), ("cursor", CURSOR_QUERY))
+                for which, port, setup in (
+                    ("small", small_port, small),
+                    ("large", large_port, large),
+                )
+            },
+            repeats,
+        )
+    return {name: round(value, 2) for name, value in medians.items()}
 
 
 def machine() -> dict:
     memory = Path("/proc/meminfo").read_text().splitlines()[0].split()[1]
     model = re.search(r"model name\s*:\s*(.+)", Path("/proc/cpuinfo").read_text())
-    url = os.environ.get("BENCH_DATABASE_URL", DEFAULT_URL)
+    # The server's maintenance database: BENCH_DATABASE_URL may name one that does not exist
+    # (make bench passes the test database's URL, which only pytest creates).
+    parts = urlsplit(os.environ.get("BENCH_DATABASE_URL", DEFAULT_URL))
+    url = urlunsplit(parts._replace(path="/postgres"))
     with closing(psycopg2.connect(url)) as conn, conn.cursor() as cursor:
         cursor.execute("SHOW server_version")
         postgres = cursor.fetchone()[0]
@@ -517,10 +574,10 @@ def verdict(value: float | None, target: float) -> str:
 
 
 def line(label: str, value: object) -> None:
-    print(f"  {label:<34}{value}")
+    print(f"  {label:<40}{value}")
 
 
-def report(runs: list[dict]) -> dict:
+def report(runs: list[dict], scale_ms: dict[str, float] | None) -> dict:
     summary: dict = {"targets": TARGETS}
     for run in runs:
         print(f"\n{run['size']:,} activities")
@@ -528,6 +585,7 @@ def report(runs: list[dict]) -> dict:
             ("list_ratio", "activity list API ÷ SQL floor"),
             ("progress_ratio", "progress API ÷ GROUP BY"),
             ("deep_page_ratio", "deep page ÷ first page"),
+            ("cursor_deep_page_ratio", "cursor: deep page ÷ first page"),
         ]:
             line(label, verdict(run[key], TARGETS[key]))
         line("medians (ms)", run["medians_ms"])
@@ -550,15 +608,23 @@ def report(runs: list[dict]) -> dict:
             )
     if len(runs) > 1:
         small, large = runs[0], runs[-1]
-        scale = large["medians_ms"]["api_first_page"] / small["medians_ms"]["api_first_page"]
+        scale = scale_ms["page_large"] / scale_ms["page_small"]
         memory = large["csv"]["worker_peak_mib"] / small["csv"]["worker_peak_mib"]
+        cursor_scale = scale_ms["cursor_large"] / scale_ms["cursor_small"]
+        summary["scale_medians_ms"] = scale_ms
         summary["scale_ratio"] = scale
+        summary["cursor_scale_ratio"] = cursor_scale
         summary["csv_memory_ratio"] = memory
         print()
         line(
             f"first page {large['size']:,} ÷ {small['size']:,}",
             verdict(scale, TARGETS["scale_ratio"]),
         )
+        line(
+            f"cursor: first page {large['size']:,} ÷ {small['size']:,}",
+            verdict(cursor_scale, TARGETS["cursor_scale_ratio"]),
+        )
+        line("first pages side by side (ms)", scale_ms)
         line("CSV worker peak memory ratio", verdict(memory, TARGETS["csv_memory_ratio"]))
     return summary
 
@@ -578,10 +644,16 @@ def main() -> None:
         "-v",
         "0",
     )
-    runs = [
+    measured = [
         run_size(base, size, args.repeats, args.load_seconds, secret) for size in sorted(args.sizes)
     ]
-    summary = report(runs)
+    runs = [figures for figures, _ in measured]
+    scale_ms = None
+    if len(measured) > 1:
+        print("\n== first pages of the smallest and the largest size, side by side", flush=True)
+        # Cheap (first pages only), so more repeats than the rest.
+        scale_ms = scale_medians(measured[0][1], measured[-1][1], 3 * args.repeats)
+    summary = report(runs, scale_ms)
     result = {
         "when": datetime.now(UTC).isoformat(timespec="seconds"),
         "machine": machine(),

@@ -1,7 +1,8 @@
 """Reusable reads of the framework, above all the progress counts.
 
-The dashboard and the progress API both call `with_activity_counts()`, so they can
-never disagree: one aggregate query per level, computed by the database.
+The dashboard and the progress API both call `with_activity_counts()` (and, for priority
+issues, `priority_issues_with_activity_counts()`), so they can never disagree: one
+aggregate query per level, computed by the database.
 """
 
 from __future__ import annotations
@@ -9,8 +10,8 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from django.db import models
-from django.db.models import Count, Max, Q
+from django.db import connection, models
+from django.db.models import Count, F, Max, Q
 from django.utils import timezone
 
 # Kept as plain strings so that this module does not import the activities app
@@ -58,10 +59,15 @@ def activity_scope(
 class ActivityCountsQuerySet(models.QuerySet):
     """Annotates each row with the number of distinct activities by status.
 
-    `activities_path` is the relation from this model to Activity.
+    `activities_path` is the relation from this model to Activity. `activities_unique`
+    says that an activity can reach a row only once along it (a foreign key, or one link
+    table whose unique constraint holds each pair once), so plain `COUNT` is exact: at a
+    million activities `COUNT(DISTINCT …)` sorted two million rows per status and took
+    twice as long.
     """
 
     activities_path: str = "activities"
+    activities_unique: bool = True
 
     def with_activity_counts(self, scope: Q | None = None) -> ActivityCountsQuerySet:
         path = self.activities_path
@@ -71,12 +77,13 @@ class ActivityCountsQuerySet(models.QuerySet):
             condition = scope & extra if extra is not None else scope
             return condition or None
 
+        distinct = not self.activities_unique
         annotations: dict[str, Any] = {
-            "activities_total": Count(path, distinct=True, filter=counted()),
+            "activities_total": Count(path, distinct=distinct, filter=counted()),
         }
         for status in ACTIVITY_STATUSES:
             annotations[f"activities_{status}"] = Count(
-                path, distinct=True, filter=counted(Q(**{f"{path}__status": status}))
+                path, distinct=distinct, filter=counted(Q(**{f"{path}__status": status}))
             )
         # The latest activity that has actually taken place, so that planned future
         # work does not hide a goal that has seen nothing for a long time.
@@ -107,6 +114,7 @@ class StrategicObjectiveQuerySet(ActivityCountsQuerySet):
 class PriorityIssueQuerySet(ActivityCountsQuerySet):
     # Through the goals: an activity serving two goals of one issue counts once.
     activities_path = "partnership_goals__activities"
+    activities_unique = False
 
 
 class PartnershipGoalQuerySet(ActivityCountsQuerySet):
@@ -120,18 +128,66 @@ def activity_counts(row: Any) -> dict[str, int]:
     return counts
 
 
+def priority_issues_with_activity_counts(programme: Any, scope: Q | None = None) -> list[Any]:
+    """The programme's priority issues by number, annotated as `with_activity_counts()`
+    annotates them (same names, same numbers), in one query of another shape.
+
+    An activity reaches an issue through each of its goals there, so the counts must be
+    distinct. `COUNT(DISTINCT …)` sorts the joined rows once per status: at 1,000,000
+    activities that was the dashboard's slowest query (5–6 s). Here the (issue, activity)
+    pairs are made distinct once, by hashing, and then counted plainly, which PostgreSQL
+    does in about two thirds of the time. The ORM cannot aggregate over such a derived
+    table, so the SQL wraps the ORM's own query for the pairs (scope and visibility
+    included); only constants are formatted into it.
+    """
+    from activities.models import Activity
+    from goals.models import PriorityIssue
+
+    pairs = (
+        Activity.objects.filter(scope or Q(), goals__programme=programme)
+        .values("id", "status", "start_date", issue=F("goals__priority_issue"))
+        .order_by()
+        .distinct()
+    )
+    pairs_sql, pairs_params = pairs.query.sql_with_params()
+    by_status = "".join(
+        f", count(*) FILTER (WHERE status = %s) AS activities_{status}"
+        for status in ACTIVITY_STATUSES
+    )
+    zeroed = "".join(
+        f", coalesce(counts.activities_{status}, 0) AS activities_{status}"
+        for status in ("total", *ACTIVITY_STATUSES)
+    )
+    held = ", ".join(["%s"] * len(HELD_STATUSES))
+    issues = PriorityIssue._meta.db_table
+    sql = f"""
+        SELECT issue.*{zeroed}, counts.latest_activity_date
+        FROM {connection.ops.quote_name(issues)} AS issue
+        LEFT JOIN (
+            SELECT pairs.issue, count(*) AS activities_total{by_status},
+                max(start_date) FILTER (WHERE status IN ({held})) AS latest_activity_date
+            FROM ({pairs_sql}) AS pairs
+            GROUP BY pairs.issue
+        ) AS counts ON counts.issue = issue.id
+        WHERE issue.programme_id = %s
+        ORDER BY issue.number
+    """  # noqa: S608 (constants only; every value is a parameter)
+    params = [*ACTIVITY_STATUSES, *HELD_STATUSES, *pairs_params, programme.pk]
+    return list(PriorityIssue.objects.raw(sql, params))
+
+
 def programme_progress(programme: Any, scope: Q | None = None) -> dict[str, list[dict[str, Any]]]:
     """Where a programme stands: distinct-activity counts per goal, objective and priority
     issue, one aggregate query per level. The progress API, the dashboard and the
     stock-take snapshots all read this."""
-    from goals.models import PartnershipGoal, PriorityIssue, StrategicObjective
+    from goals.models import PartnershipGoal, StrategicObjective
 
     def latest(row: Any) -> str | None:
         return row.latest_activity_date.isoformat() if row.latest_activity_date else None
 
     goals = PartnershipGoal.objects.filter(programme=programme).with_activity_counts(scope)
     objectives = StrategicObjective.objects.filter(programme=programme).with_activity_counts(scope)
-    issues = PriorityIssue.objects.filter(programme=programme).with_activity_counts(scope)
+    issues = priority_issues_with_activity_counts(programme, scope)
     return {
         "goals": [
             {
@@ -161,7 +217,7 @@ def programme_progress(programme: Any, scope: Q | None = None) -> dict[str, list
                 "activities": activity_counts(issue),
                 "latest_activity_date": latest(issue),
             }
-            for issue in issues.order_by("number")
+            for issue in issues
         ],
     }
 

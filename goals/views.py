@@ -1,7 +1,8 @@
 """Staff pages for the framework: the dashboard (where the programme stands) and the goals.
 
-Every count comes from `goals.querysets.with_activity_counts()`, the same aggregate the
-progress API uses, so the pages and the API never disagree.
+Every count comes from `goals.querysets` (`with_activity_counts()`, and
+`priority_issues_with_activity_counts()` for the issues), the same aggregates the progress
+API uses, so the pages and the API never disagree.
 """
 
 from __future__ import annotations
@@ -23,13 +24,18 @@ from activities.querysets import visibility
 from activities.views import ActivityTableMixin, RolePermissionMixin
 from goals.models import (
     PartnershipGoal,
-    PriorityIssue,
     Programme,
     StockTake,
     StockTakeStatus,
     StrategicObjective,
 )
-from goals.querysets import NO_RATINGS, activity_counts, activity_scope, goal_ratings
+from goals.querysets import (
+    NO_RATINGS,
+    activity_counts,
+    activity_scope,
+    goal_ratings,
+    priority_issues_with_activity_counts,
+)
 
 # A goal whose latest held activity is older than this is flagged for attention.
 STALE_AFTER = timedelta(days=365)
@@ -155,7 +161,7 @@ def chosen_programme(request, programmes: list[Programme]) -> Programme:
 
 def issues_with_goals(programme: Programme, today: date, scope: Q) -> list[dict[str, Any]]:
     """The priority issues of a programme, each with its goals: two aggregate queries."""
-    issues = PriorityIssue.objects.filter(programme=programme).with_activity_counts(scope)
+    issues = priority_issues_with_activity_counts(programme, scope)
     goals = (
         PartnershipGoal.objects.filter(programme=programme)
         .select_related("priority_issue")
@@ -167,7 +173,7 @@ def issues_with_goals(programme: Programme, today: date, scope: Q) -> list[dict[
         by_issue.setdefault(row.goal.priority_issue_id, []).append(row)
     return [
         {"issue": issue, "counts": activity_counts(issue), "goals": by_issue.get(issue.pk, [])}
-        for issue in issues.order_by("number")
+        for issue in issues
     ]
 
 

@@ -154,3 +154,21 @@ def edit_form_data(activity: Activity, **changes) -> dict:
     }
     data.update(changes)
     return data
+
+
+def replace_with_linked_activities(programme: Programme, count: int) -> None:
+    """Delete every activity and make `count` of `programme`, each with three goals, an
+    objective, two Allies and an author: all that a list reads for each row."""
+    Activity.objects.all().delete()
+    goals = list(programme.partnership_goals.all()[:3])
+    objective = programme.strategic_objectives.first()
+    author = UserFactory()
+    for _ in range(count):
+        ActivityFactory(
+            programme=programme,
+            goals=goals,
+            objectives=[objective],
+            allies=["FR", "DE"],
+            created_by=author,
+            updated_by=author,
+        )

@@ -4,6 +4,7 @@ change history and restoring deleted activities."""
 from __future__ import annotations
 
 import re
+from datetime import date
 from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -34,6 +35,7 @@ from activities.filters import ActivityFilterSet
 from activities.models import Activity, Ally
 from activities.querysets import RESTORE_PERMISSIONS, visibility
 from itpp.api.exceptions import Conflict, PreconditionFailed
+from itpp.api.pagination import Keyset, PageOrCursorPagination, iso_date, positive_id
 from itpp.api.permissions import ModelPermissions
 from itpp.api.views import ModelViewSet, ReadOnlyModelViewSet
 from itpp.history import change_log
@@ -61,6 +63,23 @@ ETAG = OpenApiParameter(
     response=[200, 201],
     description='The activity\'s version in quotes, e.g. `"3"`; send it back in If-Match.',
 )
+
+
+# What cursor paging can walk: start date, then id (unique) in the same direction, the
+# order of the index `activity_start_id`. "" is the default ordering, newest first.
+NEWEST_FIRST = Keyset(
+    fields=("start_date", "id"),
+    descending=True,
+    readers=(iso_date, positive_id),
+    writers=(date.isoformat, int),
+)
+OLDEST_FIRST = Keyset(
+    fields=NEWEST_FIRST.fields,
+    descending=False,
+    readers=NEWEST_FIRST.readers,
+    writers=NEWEST_FIRST.writers,
+)
+CURSOR_ORDERINGS = {"": NEWEST_FIRST, "-start_date": NEWEST_FIRST, "start_date": OLDEST_FIRST}
 
 
 def entity_tag(version: int) -> str:
@@ -123,6 +142,8 @@ class ActivityViewSet(ModelViewSet):
 
     serializer_class = ActivitySerializer
     filterset_class = ActivityFilterSet
+    pagination_class = PageOrCursorPagination
+    cursor_orderings = CURSOR_ORDERINGS
     # The version a write must find (If-Match); None lets the write through.
     expected_version: int | None = None
     # Answers beyond the common ones, for the schema (see itpp.api.schema).

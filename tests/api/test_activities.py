@@ -14,6 +14,7 @@ from tests.factories import (
     ProgrammeFactory,
     StrategicObjectiveFactory,
     UserFactory,
+    replace_with_linked_activities,
 )
 
 # --- creating and changing ----------------------------------------------------------
@@ -276,21 +277,8 @@ def test_bad_paging_gets_a_json_error(query, status, key, viewer_api):
 
 
 def test_the_number_of_queries_does_not_grow_with_the_page(viewer_api, japan):
-    goals = list(japan.partnership_goals.all()[:3])
-    objective = japan.strategic_objectives.first()
-    author = UserFactory()
-
     def count_queries(rows: int) -> int:
-        Activity.objects.all().delete()
-        for _ in range(rows):
-            ActivityFactory(
-                programme=japan,
-                goals=goals,
-                objectives=[objective],
-                allies=["FR", "DE"],
-                created_by=author,
-                updated_by=author,
-            )
+        replace_with_linked_activities(japan, rows)
         with CaptureQueriesContext(connection) as queries:
             response = viewer_api.get("/api/v1/activities/?page_size=100")
         assert len(response.json()["results"]) == rows

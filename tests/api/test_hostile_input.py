@@ -277,6 +277,8 @@ LIST_PARAMETERS = {
         "start_date_before",
         "page",
         "page_size",
+        "pagination",
+        "cursor",
         "format",
     ],
     "/api/v1/progress/": ["programme", "year"],
