@@ -42,7 +42,7 @@ from activities.services import (
     restore_activity,
     update_activity,
 )
-from goals.models import Programme
+from goals.models import NO_PROGRAMME, Programme
 
 PAGE_SIZE = 25
 # Columns the table can be sorted by: the FilterSet's `ordering` fields.
@@ -265,14 +265,10 @@ class ActivityCreateView(RolePermissionMixin, CreateView):
         if self.source is not None:
             return self.source.programme
         self.programmes = list(Programme.objects.all())
-        wanted = self.request.GET.get("programme", "")
-        for programme in self.programmes:
-            if str(programme.pk) == wanted:
-                return programme
-        current = Programme.objects.current()
-        if current is None:
-            raise Http404("There is no programme yet: an administrator adds one in the admin.")
-        return current
+        programme = Programme.objects.chosen(self.request.GET.get("programme", ""), self.programmes)
+        if programme is None:
+            raise Http404(NO_PROGRAMME)
+        return programme
 
     def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         # Permission first (in super().dispatch), then anything that reads the database.

@@ -22,6 +22,8 @@ from itpp.db import FieldCheckConstraint, FieldUniqueConstraint
 from itpp.history import tracked
 
 YEAR_VALIDATORS = [MinValueValidator(1994), MaxValueValidator(2100)]
+# What a page that needs a programme says before the first one is entered.
+NO_PROGRAMME = "There is no programme yet: an administrator adds one in the admin."
 
 
 class Programme(models.Model):

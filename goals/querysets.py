@@ -106,6 +106,14 @@ class ProgrammeQuerySet(ActivityCountsQuerySet):
         running = self.filter(start_year__lte=year, end_year__gte=year).order_by("-start_year")
         return running.first() or self.order_by("-start_year", "partner").first()
 
+    def chosen(self, wanted: str, programmes: list[Any]) -> Any:
+        """Among `programmes` (already read for a page's selector), the one that a page's
+        `?programme=<id>` names; else the current one (None if there is no programme)."""
+        for programme in programmes:
+            if str(programme.pk) == wanted:
+                return programme
+        return self.current()
+
 
 class StrategicObjectiveQuerySet(ActivityCountsQuerySet):
     activities_path = "activities"

@@ -13,7 +13,7 @@ from typing import Any
 
 from django.db.models import Count, Q, QuerySet
 from django.db.models.functions import TruncQuarter
-from django.http import Http404
+from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.views.generic import TemplateView
@@ -23,6 +23,7 @@ from activities.models import Activity, ActivityStatus, ActivityType
 from activities.querysets import visibility
 from activities.views import ActivityTableMixin, RolePermissionMixin
 from goals.models import (
+    NO_PROGRAMME,
     PartnershipGoal,
     Programme,
     StockTake,
@@ -147,16 +148,12 @@ def activities_per_quarter(programme: Programme, visible: QuerySet) -> dict[str,
     }
 
 
-def chosen_programme(request, programmes: list[Programme]) -> Programme:
+def chosen_programme(request: HttpRequest, programmes: list[Programme]) -> Programme:
     """`?programme=<id>` when it names one, else the current cycle."""
-    wanted = request.GET.get("programme", "")
-    for programme in programmes:
-        if str(programme.pk) == wanted:
-            return programme
-    current = Programme.objects.current()
-    if current is None:
-        raise Http404("There is no programme yet: an administrator adds one in the admin.")
-    return current
+    programme = Programme.objects.chosen(request.GET.get("programme", ""), programmes)
+    if programme is None:
+        raise Http404(NO_PROGRAMME)
+    return programme
 
 
 def issues_with_goals(programme: Programme, today: date, scope: Q) -> list[dict[str, Any]]:
