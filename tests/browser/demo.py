@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import datetime
 
+from django.contrib.auth.models import User
+
 from activities.models import Activity, ActivityStatus, ActivityType
-from goals.models import PartnershipGoal, Programme, StrategicObjective
+from goals.models import GoalAssessment, PartnershipGoal, Programme, StockTake, StrategicObjective
+from goals.services import close_stocktake
 from tests.factories import ActivityFactory
 
 # (title, type, days from today, goal positions, Allies); goals 5, 7 and 14 have no activity and
@@ -66,3 +69,39 @@ def load_demo(programme: Programme, *, today: datetime.date) -> list[Activity]:
             )
         )
     return activities
+
+
+# Two annual reviews' ratings, in goal order: the dashboard shows the latest and its change.
+RATINGS = {
+    2024: ["limited_progress", "not_started", "limited_progress", "not_started"] * 4,
+    2025: [
+        "on_track",
+        "limited_progress",
+        "achieved",
+        "at_risk",
+        "on_track",
+        "on_track",
+        "limited_progress",
+        "achieved",
+    ]
+    * 2,
+}
+
+
+def rate_demo(programme: Programme, *, manager: User) -> list[StockTake]:
+    """Closed 2024 and 2025 annual reviews with every goal rated."""
+    goals = list(PartnershipGoal.objects.filter(programme=programme).order_by("order"))
+    closed = []
+    for year, ratings in RATINGS.items():
+        stocktake = StockTake.objects.create(
+            programme=programme,
+            title=f"{year} annual review",
+            period_start=datetime.date(year, 1, 1),
+            period_end=datetime.date(year, 12, 31),
+        )
+        for goal, rating in zip(goals, ratings, strict=False):
+            GoalAssessment.objects.create(
+                stocktake=stocktake, goal=goal, rating=rating, assessed_by=manager
+            )
+        closed.append(close_stocktake(stocktake, user=manager))
+    return closed

@@ -13,7 +13,7 @@ from playwright.sync_api import Page, expect
 from activities.models import Activity, ActivityStatus
 from goals.models import PartnershipGoal, Programme
 from tests.browser.conftest import PageRecorder, log_in, make_page
-from tests.browser.demo import load_demo
+from tests.browser.demo import load_demo, rate_demo
 from tests.factories import ActivityFactory, UserFactory
 
 pytestmark = [
@@ -168,8 +168,10 @@ def test_no_page_requests_anything_outside_the_server(browser, recorder: PageRec
 def test_the_dashboard_on_a_laptop_and_a_phone(browser, recorder: PageRecorder, live_server):
     """Screenshots of the dashboard with demo data; ITPP_SCREENSHOT_DIR keeps them (the
     README's picture is made so: see docs/pages.md)."""
-    UserFactory(username="manager", roles=["Programme managers"])
-    load_demo(Programme.objects.get(partner="Japan"), today=timezone.localdate())
+    manager = UserFactory(username="manager", roles=["Programme managers"])
+    japan = Programme.objects.get(partner="Japan")
+    load_demo(japan, today=timezone.localdate())
+    rate_demo(japan, manager=manager)
     out = Path(os.environ.get("ITPP_SCREENSHOT_DIR") or "test-results")
     out.mkdir(parents=True, exist_ok=True)
     for name, viewport in [
