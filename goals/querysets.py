@@ -181,7 +181,12 @@ def priority_issues_with_activity_counts(programme: Any, scope: Q | None = None)
         ORDER BY issue.number
     """  # noqa: S608 (constants only; every value is a parameter)
     params = [*ACTIVITY_STATUSES, *HELD_STATUSES, *pairs_params, programme.pk]
-    return list(PriorityIssue.objects.raw(sql, params))
+    rows = list(PriorityIssue.objects.raw(sql, params))
+    for row in rows:
+        # A raw max() of a date is text on SQLite (the quick start); PostgreSQL gives a date.
+        if isinstance(row.latest_activity_date, str):
+            row.latest_activity_date = date.fromisoformat(row.latest_activity_date)
+    return rows
 
 
 def programme_progress(programme: Any, scope: Q | None = None) -> dict[str, list[dict[str, Any]]]:
