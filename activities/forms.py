@@ -12,6 +12,7 @@ from django.forms.boundfield import BoundWidget
 from activities.models import Activity, Releasability
 from activities.querysets import VIEW_RESTRICTED
 from goals.models import PartnershipGoal, PriorityIssue, Programme, StrategicObjective
+from itpp.forms import PageFormMixin
 from itpp.history import m2m_ids
 
 # The largest version the column holds (PostgreSQL integer); a larger one is a form error.
@@ -89,7 +90,7 @@ class ActivityForm(forms.ModelForm):
         return cleaned_data
 
 
-class ActivityPageForm(ActivityForm):
+class ActivityPageForm(PageFormMixin, ActivityForm):
     """The staff pages' form. Only presentation is added here; the rules are the base form's.
 
     The programme is chosen before the form is shown (it decides which goals and
@@ -125,29 +126,6 @@ class ActivityPageForm(ActivityForm):
             programme=programme
         ).select_related("priority_issue")
         self.fields["objectives"].queryset = StrategicObjective.objects.filter(programme=programme)
-        for name, field in self.fields.items():
-            widget = field.widget
-            if isinstance(widget, forms.CheckboxSelectMultiple):
-                css = "form-check-input"
-            elif isinstance(widget, forms.Select):
-                css = "form-select"
-            else:
-                css = "form-control"
-            widget.attrs["class"] = css
-            if field.help_text:
-                widget.attrs["aria-describedby"] = f"{self.auto_id % name}_help"
-
-    def full_clean(self) -> None:
-        super().full_clean()
-        # Mark the inputs in error, so the styling and screen readers both point at them.
-        for name in self.errors:
-            if name not in self.fields:
-                continue
-            attrs = self.fields[name].widget.attrs
-            attrs["class"] = f"{attrs.get('class', '')} is-invalid".strip()
-            attrs["aria-invalid"] = "true"
-            described = [attrs.get("aria-describedby", ""), f"{self.auto_id % name}_error"]
-            attrs["aria-describedby"] = " ".join(filter(None, described))
 
     def goal_groups(self) -> list[tuple[PriorityIssue, list[BoundWidget]]]:
         """The goal checkboxes grouped under their priority issue, in programme order."""

@@ -6,30 +6,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from goals.models import GoalAssessment, Rating, StockTake
-
-
-def style_for_page(form: forms.BaseForm) -> None:
-    """Bootstrap classes, help and errors tied to their inputs for screen readers."""
-    for name, field in form.fields.items():
-        attrs = field.widget.attrs
-        attrs["class"] = "form-select" if isinstance(field.widget, forms.Select) else "form-control"
-        described = [f"{form.auto_id % name}_help"] if field.help_text else []
-        if form.is_bound and name in form.errors:
-            attrs["class"] += " is-invalid"
-            attrs["aria-invalid"] = "true"
-            described.append(f"{form.auto_id % name}_error")
-        if described:
-            attrs["aria-describedby"] = " ".join(described)
-
-
-class PageModelForm(forms.ModelForm):
-    def __init__(self, *args, **kwargs) -> None:
-        super().__init__(*args, **kwargs)
-        style_for_page(self)
-
-    def full_clean(self) -> None:
-        super().full_clean()
-        style_for_page(self)
+from itpp.forms import PageFormMixin
 
 
 class StockTakeRulesMixin:
@@ -56,7 +33,7 @@ class StockTakeAdminForm(StockTakeRulesMixin, forms.ModelForm):
         fields = ["programme", "title", "period_start", "period_end"]
 
 
-class StockTakeForm(StockTakeRulesMixin, PageModelForm):
+class StockTakeForm(StockTakeRulesMixin, PageFormMixin, forms.ModelForm):
     """A new stock-take of the programme the page gives (set on the instance)."""
 
     class Meta:
@@ -74,7 +51,7 @@ class StockTakeForm(StockTakeRulesMixin, PageModelForm):
         }
 
 
-class AssessmentForm(PageModelForm):
+class AssessmentForm(PageFormMixin, forms.ModelForm):
     """One goal's assessment in a stock-take (the instance carries both)."""
 
     class Meta:
