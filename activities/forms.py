@@ -9,8 +9,8 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.forms.boundfield import BoundWidget
 
-from activities.models import Activity, Releasability
-from activities.querysets import VIEW_RESTRICTED
+from activities.models import Activity
+from activities.querysets import releasability_choices
 from goals.models import PartnershipGoal, PriorityIssue, Programme, StrategicObjective
 from itpp.forms import PageFormMixin
 from itpp.history import m2m_ids
@@ -54,12 +54,9 @@ class ActivityForm(forms.ModelForm):
             field = self.fields["releasability"]
             # Left out means the model's default ("internal"), as in the API and imports.
             field.required = False
-            if user is not None and not user.has_perm(VIEW_RESTRICTED):
-                # Nobody may restrict what they could then no longer see (the service
-                # refuses it too); posting it anyway is an invalid choice.
-                field.choices = [
-                    choice for choice in field.choices if choice[0] != Releasability.RESTRICTED
-                ]
+            if user is not None:
+                # Posting a choice left out is an invalid choice (the service refuses it too).
+                field.choices = releasability_choices(field.choices, user)
         # Reverting to a historical version (the admin's history view, or restoring a
         # deleted activity): show that version's links, not today's (or none).
         version = getattr(self.instance, "_history", None)  # set by simple-history

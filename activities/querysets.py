@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from django.contrib.auth.models import AnonymousUser, User
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
@@ -21,6 +23,15 @@ def visibility(user: User | AnonymousUser) -> Q | None:
     if user.is_active and user.has_perm(VIEW_RESTRICTED):
         return None
     return ~Q(releasability=RESTRICTED)
+
+
+def releasability_choices(choices: Iterable[tuple[str, str]], user: User | AnonymousUser) -> list:
+    """The releasability `choices` a form or filter offers `user`: without "Restricted"
+    for whoever could not see a restricted activity (nor restrict one, see
+    activities.services.check_releasability)."""
+    if user.has_perm(VIEW_RESTRICTED):
+        return list(choices)
+    return [choice for choice in choices if choice[0] != RESTRICTED]
 
 
 class ActivityQuerySet(models.QuerySet):

@@ -34,7 +34,11 @@ from activities.filters import ActivityFilterSet
 from activities.forms import ActivityDeleteForm, ActivityPageForm
 from activities.history import changes_since, readable_change_log
 from activities.models import Activity, Releasability
-from activities.querysets import RESTORE_PERMISSIONS, VIEW_RESTRICTED, deleted_activities
+from activities.querysets import (
+    RESTORE_PERMISSIONS,
+    deleted_activities,
+    releasability_choices,
+)
 from activities.services import (
     VersionConflict,
     create_activity,
@@ -89,11 +93,11 @@ class ActivityPageFilterSet(ActivityFilterSet):
         for name in exclude:
             self.filters.pop(name)
         user = getattr(self.request, "user", None)
-        if "releasability" in self.filters and user and not user.has_perm(VIEW_RESTRICTED):
+        if "releasability" in self.filters and user:
             # Not offered to those who could never find a restricted activity.
-            self.filters["releasability"].extra["choices"] = [
-                choice for choice in Releasability.choices if choice[0] != Releasability.RESTRICTED
-            ]
+            self.filters["releasability"].extra["choices"] = releasability_choices(
+                Releasability.choices, user
+            )
         for name in CHECKBOX_FILTERS:
             if name in self.filters:
                 self.filters[name].extra["widget"] = forms.CheckboxSelectMultiple(
