@@ -4,6 +4,7 @@ change history and restoring deleted activities."""
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from datetime import date
 from typing import Any
 
@@ -73,12 +74,7 @@ NEWEST_FIRST = Keyset(
     readers=(iso_date, positive_id),
     writers=(date.isoformat, int),
 )
-OLDEST_FIRST = Keyset(
-    fields=NEWEST_FIRST.fields,
-    descending=False,
-    readers=NEWEST_FIRST.readers,
-    writers=NEWEST_FIRST.writers,
-)
+OLDEST_FIRST = replace(NEWEST_FIRST, descending=False)
 CURSOR_ORDERINGS = {"": NEWEST_FIRST, "-start_date": NEWEST_FIRST, "start_date": OLDEST_FIRST}
 
 
