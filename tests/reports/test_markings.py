@@ -18,7 +18,7 @@ from pypdf import PdfReader
 from activities.models import Activity
 from goals.models import PartnershipGoal, StockTake
 from goals.services import close_stocktake
-from reports.marking import highest_of, highest_releasability
+from reports.marking import frozen_releasability, highest_of, highest_releasability
 from tests.factories import ActivityFactory
 
 pytestmark = pytest.mark.django_db
@@ -394,7 +394,36 @@ def test_dashboard_lists_show_a_releasability_badge_on_every_row(
     assert ("Upcoming restricted event" in page) == (role == "manager")
 
 
+@pytest.mark.parametrize("role", ["manager", "viewer"])
+def test_goal_page_activity_list_shows_a_releasability_badge_on_every_row(
+    client, request, japan, goals, activities, role
+):
+    client.force_login(request.getfixturevalue(role))
+    page = client.get(reverse("goals:detail", args=[goals[1].pk])).content.decode()
+    body = page.split('<table class="table table-hover activities', 1)[1].split("</tbody>", 1)[0]
+    rows = body.split("<tr>")[2:]  # after the header row
+    shown = {"public": 2, "internal": 1, "restricted": 1 if role == "manager" else 0}
+    assert len(rows) == sum(shown.values())
+    for releasability, count in shown.items():
+        assert body.count(f">{releasability.capitalize()}</span>") == count
+    assert (RESTRICTED_TITLE in page) == (role == "manager")
+
+
 # The one function every format uses.
+
+
+def test_frozen_counts_are_marked_by_the_views_they_hold():
+    def snapshot(all_, unrestricted, public=None):
+        views = {"all": all_, "unrestricted": unrestricted, "public": public}
+        return {k: {"totals": {"total": v}} for k, v in views.items() if v is not None}
+
+    assert frozen_releasability(snapshot(3, 2, 1), "all") == "restricted"
+    assert frozen_releasability(snapshot(3, 2, 1), "unrestricted") == "internal"
+    assert frozen_releasability(snapshot(3, 2, 1), "public") == "public"
+    assert frozen_releasability(snapshot(2, 2, 2), "all") == "public"
+    assert frozen_releasability(snapshot(0, 0, 0), "unrestricted") == "public"
+    # Closed before the public counts were kept: public and internal cannot be told apart.
+    assert frozen_releasability(snapshot(2, 2), "all") == "internal"
 
 
 def test_highest_releasability_is_the_most_restrictive_present(japan, goals):
