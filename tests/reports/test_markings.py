@@ -111,10 +111,11 @@ def test_pdf_for_a_programme_manager_is_marked_restricted_on_every_page(
     assert RESTRICTED_TITLE in " ".join(pages)
 
 
+@pytest.mark.parametrize("role", ["viewer", "editor"])
 def test_pdf_for_a_viewer_is_marked_internal_on_every_page_and_holds_nothing_restricted(
-    client, viewer, japan, activities
+    client, request, japan, activities, role
 ):
-    client.force_login(viewer)
+    client.force_login(request.getfixturevalue(role))
     pages = pdf_pages(client.get(reverse("reports:pdf", args=[japan.pk]), YEAR))
     assert len(pages) > 2
     for number, text in enumerate(pages, 1):
