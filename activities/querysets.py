@@ -9,6 +9,7 @@ from django.db import models
 from django.db.models import Exists, OuterRef, Q
 
 RESTRICTED = "restricted"
+PUBLIC = "public"  # may go to the partner: the stock-takes keep counts of these alone
 VIEW_RESTRICTED = "activities.view_restricted_activity"
 # Restoring undoes a deletion and writes the activity again, so it takes both.
 RESTORE_PERMISSIONS = ("activities.delete_activity", "activities.add_activity")

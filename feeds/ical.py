@@ -8,13 +8,20 @@ from collections.abc import Callable, Iterable
 from django.db.models import QuerySet
 from icalendar import Calendar, Event
 
-from activities.models import Activity, ActivityStatus
+from activities.models import Activity, ActivityStatus, Releasability
 
 PRODID = "-//ITPP Tracker//Activity calendar//EN"
 CALENDAR_NAME = "ITPP activities (planned and ongoing)"
 FEED_STATUSES = (ActivityStatus.PLANNED, ActivityStatus.ONGOING)
 # Calendar applications that honour it poll hourly; the feed is cheap to make.
 REFRESH_INTERVAL = datetime.timedelta(hours=1)
+# RFC 5545's access classification: calendar applications that share a calendar with
+# others show a PRIVATE or CONFIDENTIAL event's time but not its details.
+EVENT_CLASS = {
+    Releasability.PUBLIC: "PUBLIC",
+    Releasability.INTERNAL: "PRIVATE",
+    Releasability.RESTRICTED: "CONFIDENTIAL",
+}
 
 
 def feed_activities(activities: QuerySet[Activity]) -> QuerySet[Activity]:
@@ -35,6 +42,7 @@ def event_description(activity: Activity, url: str) -> str:
     lines = [
         f"Type: {activity.get_activity_type_display()}",
         f"Status: {activity.get_status_display()}",
+        f"Releasability: {activity.get_releasability_display()}",
     ]
     if activity.lead_organisation:
         lines.append(f"Lead: {activity.lead_organisation}")
@@ -64,6 +72,7 @@ def activity_event(activity: Activity, url: str) -> Event:
     event.add("last-modified", activity.updated_at)
     # Goes up at every save, so clients know which copy of the event is newer.
     event.add("sequence", activity.version)
+    event.add("class", EVENT_CLASS[activity.releasability])
     event.add("transp", "TRANSPARENT")  # informative: does not block the reader's time
     return event
 

@@ -32,7 +32,7 @@ from feeds.services import FEED_PERMISSION, calendar_token_for, may_read_feed, r
 from goals.models import PartnershipGoal
 
 # The ActivityFilterSet filters a feed URL may carry; anything else in the query is ignored.
-FEED_FILTERS = ("goal", "ally")
+FEED_FILTERS = ("goal", "ally", "releasability")
 
 
 def plain(response_class: type[HttpResponse], text: str) -> HttpResponse:

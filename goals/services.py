@@ -11,7 +11,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from activities.querysets import RESTRICTED
+from activities.querysets import PUBLIC, RESTRICTED
 from goals.models import (
     CLOSED_MESSAGE,
     GoalAssessment,
@@ -45,14 +45,19 @@ def assessments_snapshot(stocktake: StockTake) -> list[dict[str, Any]]:
 def close_stocktake(stocktake: StockTake, *, user: User) -> StockTake:
     """Close a stock-take and freeze what it saw.
 
-    The counts are stored twice, with and without restricted activities, so that a
-    reader who may not see restricted activities reads counts that leave them out.
+    The counts are stored three times: with and without restricted activities, so that a
+    reader who may not see restricted activities reads counts that leave them out, and of
+    public activities alone, for the report shared with the partner.
     """
     locked = StockTake.objects.select_for_update().get(pk=stocktake.pk)
     if locked.status == StockTakeStatus.CLOSED:
         raise ValidationError(CLOSED_MESSAGE)
     period = {"start": locked.period_start, "end": locked.period_end}
-    views = {"all": None, "unrestricted": ~Q(releasability=RESTRICTED)}
+    views = {
+        "all": None,
+        "unrestricted": ~Q(releasability=RESTRICTED),
+        "public": Q(releasability=PUBLIC),
+    }
     locked.snapshot = {
         "closed_at": timezone.now().isoformat(),
         "period": {k: v.isoformat() for k, v in period.items()},

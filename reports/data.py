@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime
 from collections import defaultdict
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -18,10 +19,11 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db.models import Count, Q, QuerySet, Sum
 from django.utils import timezone
 
-from activities.models import Activity, ActivityStatus, ActivityType
-from activities.querysets import VIEW_RESTRICTED
+from activities.models import Activity, ActivityStatus, ActivityType, Releasability
+from activities.querysets import VIEW_RESTRICTED, releasability_choices
 from goals.models import GoalAssessment, PartnershipGoal, Programme, Rating, StockTake
 from goals.querysets import programme_progress, status_totals
+from reports.marking import Marking, frozen_releasability, highest_of, highest_releasability
 
 STATUSES = [status for status, _ in ActivityStatus.choices]
 TYPE_LABELS = dict(ActivityType.choices)
@@ -60,6 +62,10 @@ class Report:
     objectives: list[dict[str, Any]]
     issues: list[dict[str, Any]] = field(default_factory=list)
     frozen: bool = False
+    # The most restrictive releasability the report holds, said in its header.
+    marking: Marking = field(default_factory=lambda: Marking(Releasability.PUBLIC))
+    # Made with ?releasability=public: for sharing with the partner.
+    public_only: bool = False
 
     @property
     def goal_sections(self) -> list[GoalSection]:
@@ -107,6 +113,38 @@ def _assessments(programme: Programme, stocktake: StockTake | None) -> dict[int,
     return latest
 
 
+class FrozenCountsRefused(ValueError):
+    """A closed stock-take's frozen counts cannot be narrowed as asked."""
+
+
+def snapshot_view(
+    stocktake: StockTake, user: AbstractBaseUser, releasability: Collection[str]
+) -> str:
+    """Which of a closed stock-take's frozen counts `user` reads, given the releasability
+    filter: "all" or "unrestricted" (by the user's permission), or "public".
+
+    The snapshot holds no other cut, so any other releasability filter is refused rather
+    than applied to the activities listed but not to the counts.
+    """
+    default = "all" if user.has_perm(VIEW_RESTRICTED) else "unrestricted"
+    chosen = set(releasability)
+    offered = {value for value, _ in releasability_choices(Releasability.choices, user)}
+    if not chosen or chosen >= offered:
+        return default
+    if chosen == {Releasability.PUBLIC}:
+        if "public" in stocktake.snapshot:
+            return "public"
+        raise FrozenCountsRefused(
+            "releasability: this stock-take was closed before its counts of public "
+            "activities were kept, so its report cannot be limited to public activities. "
+            "Make the report of the same period without the stock-take instead."
+        )
+    raise FrozenCountsRefused(
+        "releasability: a closed stock-take's counts are frozen for all the activities you "
+        "may see and for the public ones only; leave releasability out or choose public."
+    )
+
+
 def build_report(
     programme: Programme,
     *,
@@ -114,14 +152,19 @@ def build_report(
     activities: QuerySet[Activity],
     year: int | None = None,
     stocktake: StockTake | None = None,
+    releasability: Collection[str] = (),
 ) -> Report:
-    """`activities` is what the user may see, already narrowed by any list filters."""
+    """`activities` is what the user may see, already narrowed by any list filters, of
+    which `releasability` is the releasability filter (raises FrozenCountsRefused when a
+    closed stock-take's counts cannot follow it)."""
     start, end, title = report_period(programme, year, stocktake)
     in_period = activities.filter(programme=programme, start_date__gte=start, start_date__lte=end)
     frozen = bool(stocktake and stocktake.is_closed and stocktake.snapshot)
+    marking = highest_releasability(in_period)
     if frozen:
-        view = "all" if user.has_perm(VIEW_RESTRICTED) else "unrestricted"
+        view = snapshot_view(stocktake, user, releasability)
         progress = stocktake.snapshot[view]
+        marking = highest_of([marking, frozen_releasability(stocktake.snapshot, view)])
     else:
         progress = programme_progress(programme, Q(pk__in=in_period.values("pk")))
 
@@ -181,4 +224,6 @@ def build_report(
         objectives=progress["objectives"],
         issues=issues,
         frozen=frozen,
+        marking=Marking(marking),
+        public_only=set(releasability) == {Releasability.PUBLIC},
     )

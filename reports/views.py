@@ -8,7 +8,7 @@ from typing import Any
 from django.contrib.staticfiles import finders
 from django.core.exceptions import BadRequest
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404
+from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
 from django.utils.text import slugify
 from django.views import View
@@ -19,7 +19,7 @@ from activities.models import Activity
 from activities.views import RolePermissionMixin
 from goals.models import Programme, StockTake
 from reports.charts import goal_bars
-from reports.data import STATUSES, Report, build_report
+from reports.data import STATUSES, FrozenCountsRefused, Report, build_report
 from reports.xlsx import report_workbook
 
 YEARS = range(1994, 2101)
@@ -27,6 +27,14 @@ YEARS = range(1994, 2101)
 
 class ReportMixin(RolePermissionMixin):
     permission_required = "activities.view_activity"
+
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        # A refused report says why (Django's own 400 page would not), for the page and
+        # for a PDF or workbook link alike.
+        try:
+            return super().dispatch(request, *args, **kwargs)
+        except BadRequest as refused:
+            return render(request, "reports/refused.html", {"message": str(refused)}, status=400)
 
     def report(self) -> Report:
         request: HttpRequest = self.request
@@ -46,9 +54,17 @@ class ReportMixin(RolePermissionMixin):
         filters = ActivityFilterSet(request.GET, queryset=visible, request=request)
         if not filters.is_valid():
             raise BadRequest(" ".join(f"{k}: {' '.join(v)}" for k, v in filters.errors.items()))
-        return build_report(
-            programme, user=request.user, activities=filters.qs, year=year, stocktake=stocktake
-        )
+        try:
+            return build_report(
+                programme,
+                user=request.user,
+                activities=filters.qs,
+                year=year,
+                stocktake=stocktake,
+                releasability=filters.form.cleaned_data.get("releasability") or (),
+            )
+        except FrozenCountsRefused as refused:
+            raise BadRequest(str(refused)) from refused
 
     def filename(self, report: Report, extension: str) -> str:
         return f"itpp-{slugify(report.programme.partner)}-{slugify(report.title)}.{extension}"
@@ -74,6 +90,7 @@ class ReportView(ReportMixin, TemplateView):
             "statuses": STATUSES,
             "bars": goal_bars(report),
             "query": self.request.GET.urlencode(),
+            "public_query": _public_query(self.request, report),
         }
 
 
@@ -93,6 +110,16 @@ class ReportPDFView(ReportMixin, View):
         response = HttpResponse(pdf, content_type="application/pdf")
         response["Content-Disposition"] = f'attachment; filename="{self.filename(report, "pdf")}"'
         return response
+
+
+def _public_query(request: HttpRequest, report: Report) -> str:
+    """This report's query with only public activities: the version for the partner;
+    empty when a closed stock-take kept no public counts to make it from."""
+    if report.frozen and "public" not in report.stocktake.snapshot:
+        return ""
+    query = request.GET.copy()
+    query.setlist("releasability", ["public"])
+    return query.urlencode()
 
 
 def _refuse_fetch(url: str, *args: Any, **kwargs: Any) -> dict:

@@ -38,10 +38,36 @@ def _rating(assessment) -> tuple[str, str, str]:
     return assessment.rating_label, assessment.narrative, assessment.next_steps
 
 
+def _mark(workbook: Workbook, report: Report) -> None:
+    """The marking in every sheet's printed header and footer and in the file's
+    properties, as well as in the Summary's first row."""
+    line = report.marking.line
+    for sheet in workbook.worksheets:
+        for header_footer in (sheet.oddHeader, sheet.evenHeader, sheet.firstHeader):
+            header_footer.center.text = report.marking.word
+            header_footer.center.font = "Calibri,Bold"
+        for header_footer in (sheet.oddFooter, sheet.evenFooter, sheet.firstFooter):
+            header_footer.center.text = report.marking.word
+            header_footer.right.text = "Page &P of &N"
+    workbook.properties.title = f"{report.title} · {report.programme}"
+    workbook.properties.category = report.marking.word
+    workbook.properties.description = line
+
+
 def report_workbook(report: Report) -> bytes:
     workbook = Workbook()
     summary = workbook.active
     summary.title = "Summary"
+    summary.append(["Marking", report.marking.line])
+    summary["A1"].font = summary["B1"].font = Font(bold=True)
+    if report.public_only:
+        summary.append(
+            [
+                "",
+                "Only public activities are listed and counted: it may be shared with the partner.",
+            ]
+        )
+    summary.append([])
     for row in [
         ["Programme", str(report.programme)],
         ["Report", report.title],
@@ -112,6 +138,7 @@ def report_workbook(report: Report) -> bytes:
             "Title",
             "Type",
             "Status",
+            "Releasability",
             "Start",
             "End",
             "Goals",
@@ -126,6 +153,7 @@ def report_workbook(report: Report) -> bytes:
                 a.title,
                 TYPE_LABELS[a.activity_type],
                 STATUS_LABELS[a.status],
+                a.releasability.capitalize(),  # as the pages' badge says it
                 a.start_date,
                 a.end_date,
                 "; ".join(g.title for g in a.goals.all()),
@@ -137,6 +165,7 @@ def report_workbook(report: Report) -> bytes:
             for a in sorted(seen.values(), key=lambda a: (a.start_date, a.pk))
         ],
     )
+    _mark(workbook, report)
     buffer = BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()

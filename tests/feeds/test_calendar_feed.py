@@ -97,6 +97,36 @@ def test_a_restricted_activity_is_only_in_the_feed_of_those_allowed_to_see_it(
     assert set(events(feed(manager_token))) == {uid(internal), uid(restricted)}
 
 
+def test_every_event_carries_its_releasability(feed, manager, japan):
+    """In words in the description, and as RFC 5545's CLASS, which calendar applications
+    use to hide the details of a private or confidential event from those it is shared with."""
+    made = {
+        releasability: ActivityFactory(
+            programme=japan, status=ActivityStatus.PLANNED, releasability=releasability
+        )
+        for releasability in Releasability.values
+    }
+    found = events(feed(reset_calendar_token(manager)))
+    expected = {"public": "PUBLIC", "internal": "PRIVATE", "restricted": "CONFIDENTIAL"}
+    for releasability, activity in made.items():
+        event = found[uid(activity)]
+        assert str(event["CLASS"]) == expected[releasability]
+        label = activity.get_releasability_display()
+        assert f"Releasability: {label}" in str(event["DESCRIPTION"])
+
+
+def test_the_public_feed_holds_only_public_activities(feed, manager, japan):
+    public = ActivityFactory(
+        programme=japan, status=ActivityStatus.PLANNED, releasability=Releasability.PUBLIC
+    )
+    ActivityFactory(programme=japan, status=ActivityStatus.PLANNED)
+    ActivityFactory(
+        programme=japan, status=ActivityStatus.PLANNED, releasability=Releasability.RESTRICTED
+    )
+    token = reset_calendar_token(manager)
+    assert set(events(feed(token, releasability="public"))) == {uid(public)}
+
+
 def test_goal_and_ally_filters_match_the_activity_list(feed, editor_token, japan):
     first, second, third = PartnershipGoal.objects.filter(programme=japan).order_by("order")[:3]
     french = ActivityFactory(
