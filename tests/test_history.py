@@ -39,7 +39,11 @@ def test_admin_edit_is_one_readable_entry_with_old_and_new_values(admin_client, 
     activity = Activity.objects.get()
     first_goal = goal_ids(japan, 1)
     edited = activity_form_data(
-        japan, title="Renamed exercise", goals=goal_ids(japan, 1, 6), allies=["FR", "IT"]
+        japan,
+        title="Renamed exercise",
+        goals=goal_ids(japan, 1, 6),
+        allies=["FR", "IT"],
+        version=activity.version,  # the admin's form carries the version it was opened with
     )
     response = admin_client.post(
         reverse("admin:activities_activity_change", args=[activity.pk]), edited
