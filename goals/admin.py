@@ -221,7 +221,12 @@ class StockTakeAdmin(ClosedRecordAdminMixin, HistoryAdmin):
             deleted.delete()
         formset.save_m2m()
 
-    @admin.action(description="Close the selected stock-takes (freezes their snapshot)")
+    # Closing changes the stock-take: an action without permissions is offered to anyone
+    # who may view the list.
+    @admin.action(
+        description="Close the selected stock-takes (freezes their snapshot)",
+        permissions=["change"],
+    )
     def close_selected(self, request: HttpRequest, queryset: QuerySet) -> None:
         closed = 0
         for stocktake in queryset.filter(status="open"):

@@ -434,3 +434,55 @@ def test_a_manager_restores_a_deleted_activity_in_the_admin_as_one_entry(
         "admin",
         "staffmanager",
     )
+
+
+def test_a_staff_viewer_is_offered_no_admin_action(rf, staff_viewer, internal):
+    from django.contrib import admin
+
+    request = rf.get("/admin/")
+    request.user = staff_viewer
+    for model, model_admin in admin.site._registry.items():
+        if model_admin.has_view_permission(request):  # else the changelist is refused
+            assert not model_admin.get_actions(request), model._meta.label
+
+
+def test_a_staff_viewer_cannot_close_a_stocktake_with_the_admin_action(client, staff_viewer, japan):
+    from goals.models import StockTake
+
+    stocktake = StockTake.objects.create(
+        programme=japan,
+        title="2025 annual review",
+        period_start=datetime.date(2025, 1, 1),
+        period_end=datetime.date(2025, 12, 31),
+    )
+    client.force_login(staff_viewer)
+    client.post(
+        reverse("admin:goals_stocktake_changelist"),
+        {"action": "close_selected", "_selected_action": [stocktake.pk]},
+    )
+    stocktake.refresh_from_db()
+    assert not stocktake.is_closed
+
+
+def test_a_staff_viewer_cannot_write_through_any_admin_form(client, rf, staff_viewer, internal):
+    from django.contrib import admin
+
+    request = rf.get("/admin/")
+    request.user = staff_viewer
+    client.force_login(staff_viewer)
+    history_before = Activity.history.count()
+    for model, model_admin in admin.site._registry.items():
+        opts = model._meta
+        prefix = f"admin:{opts.app_label}_{opts.model_name}"
+        if model_admin.has_add_permission(request) or model_admin.has_change_permission(request):
+            pytest.fail(f"a staff Viewer may write {opts.label}")
+        obj = model_admin.get_queryset(request).first()
+        if obj is None:
+            continue
+        url = reverse(f"{prefix}_change", args=[obj.pk])
+        assert client.post(url, {}).status_code == 403, opts.label
+        record = getattr(obj, "history", None)
+        if record is not None and record.exists():
+            url = reverse(f"{prefix}_simple_history", args=[obj.pk, record.first().history_id])
+            assert client.post(url, {}).status_code == 403, opts.label
+    assert Activity.history.count() == history_before
