@@ -3,7 +3,7 @@ from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db.models import Count, QuerySet
 from django.http import HttpRequest
 from django.urls import reverse
-from django.utils.html import format_html, format_html_join
+from django.utils.html import escape, format_html, format_html_join
 
 from activities.querysets import visibility
 from goals.forms import StockTakeAdminForm
@@ -73,6 +73,31 @@ class ProgrammeAdmin(HistoryAdmin):
     @admin.display(description="Partnership goals", ordering="goal_count")
     def goal_count(self, obj: Programme) -> int:
         return obj.goal_count
+
+    def get_deleted_objects(self, objs, request: HttpRequest) -> tuple:
+        """The delete page lists the activities that keep a programme from being deleted;
+        restricted ones are counted, not named, for whoever may not see them."""
+        deleted, counts, perms_needed, protected = super().get_deleted_objects(objs, request)
+        condition = visibility(request.user)
+        if condition is None:
+            return deleted, counts, perms_needed, protected
+        hidden = [
+            str(activity)
+            for programme in objs
+            for activity in programme.activities.exclude(condition)
+        ]
+        if hidden:
+            # The entries are "Activity: <name>" (linked or not), made by Django's admin.
+            names = {escape(name) for name in hidden} | set(hidden)
+            protected = [
+                entry
+                for entry in protected
+                if not any(str(entry).endswith((name, f"{name}</a>")) for name in names)
+            ]
+            protected.append(
+                f"{len(hidden)} restricted activit{'y' if len(hidden) == 1 else 'ies'}"
+            )
+        return deleted, counts, perms_needed, protected
 
 
 @admin.register(StrategicObjective)

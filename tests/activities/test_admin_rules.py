@@ -486,3 +486,21 @@ def test_a_staff_viewer_cannot_write_through_any_admin_form(client, rf, staff_vi
             url = reverse(f"{prefix}_simple_history", args=[obj.pk, record.first().history_id])
             assert client.post(url, {}).status_code == 403, opts.label
     assert Activity.history.count() == history_before
+
+
+def test_a_programme_delete_page_counts_restricted_activities_without_naming_them(
+    client, japan, internal, secret
+):
+    from django.contrib.auth.models import Group
+
+    # A custom role: a Programme manager's permissions, without seeing restricted ones.
+    user = UserFactory(is_staff=True)
+    permissions = Group.objects.get(name="Programme managers").permissions
+    user.user_permissions.set(permissions.exclude(codename="view_restricted_activity"))
+    client.force_login(user)
+    response = client.get(reverse("admin:goals_programme_delete", args=[japan.pk]))
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert internal.title in page  # what keeps it from being deleted, as far as they may know
+    assert SECRET not in page
+    assert "1 restricted activity" in page
