@@ -29,7 +29,9 @@ def with_visible_activity_counts(
 ) -> QuerySet:
     """The rows annotated with the number of activities `user` may see (`activities_total`),
     counted as the progress API and the dashboard count them (goals.querysets)."""
-    return queryset.with_activity_counts(activity_scope(visible=visibility(user)))
+    counted = queryset.with_activity_counts(activity_scope(visible=visibility(user)))
+    # Meta.ordering does not apply to a GROUP BY query; the autocompletes page through it.
+    return counted.order_by(*queryset.model._meta.ordering)
 
 
 def activities_changelist_link(query: str, count: int) -> str:
