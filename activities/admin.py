@@ -83,18 +83,24 @@ def conflict_message(activity_id: int, opened: int, proposed: dict[str, Any]) ->
     """What the admin says when its form is older than the activity: who saved since, and
     which fields (by label; their values are on the activity's page and history)."""
     report = changes_since(activity_id, opened, proposed)
+    fields = ", ".join(label for label, _now, _yours in report["lines"])
+    changed = f" Their changes differ from yours in: {fields}." if fields else ""
+    return (
+        f"{saved_since(report)}{changed} Nothing was saved. Your input is kept below: save "
+        "again to put it over their changes, or reload the activity to start from the "
+        "version it is now."
+    )
+
+
+def saved_since(report: dict[str, Any]) -> str:
+    """Who saved an activity since the user opened it, from `changes_since()`: user, door
+    and time only (the values are on the activity's page, for those who may see them)."""
     saves = "; ".join(
         f"{entry['user'] or 'the system'} ({entry['channel']}) on "
         f"{timezone.localtime(entry['at']):%d %b %Y at %H:%M}"
         for entry in report["saves"]
     )
-    fields = ", ".join(label for label, _now, _yours in report["lines"])
-    changed = f" Their changes differ from yours in: {fields}." if fields else ""
-    return (
-        f"Someone else saved this activity since you opened it: {saves or 'another save'}."
-        f"{changed} Nothing was saved. Your input is kept below: save again to put it over "
-        "their changes, or reload the activity to start from the version it is now."
-    )
+    return f"Someone else saved this activity since you opened it: {saves or 'another save'}."
 
 
 class ActivityAdminForm(ActivityForm):
@@ -261,7 +267,14 @@ class ActivityAdmin(ImportExportMixin, HistoryAdmin):
         form.save_m2m = lambda: None
 
     def delete_model(self, request: HttpRequest, obj: Activity) -> None:
-        delete_activity(activity=obj, user=request.user)
+        # The confirmation page carries the version it showed (its template adds it).
+        posted = request.POST.get("version", "")
+        if not posted.isdigit() or not 0 < int(posted) <= MAX_VERSION:
+            raise ValidationError(
+                "This confirmation came without the version of the activity it showed; "
+                "nothing was deleted. Confirm again on this page."
+            )
+        delete_activity(activity=obj, user=request.user, expected_version=int(posted))
 
     def delete_queryset(self, request: HttpRequest, queryset: QuerySet) -> None:
         # The "Delete selected" action: each through the service, all or none.
@@ -288,6 +301,24 @@ class ActivityAdmin(ImportExportMixin, HistoryAdmin):
         if isinstance(error, VersionConflict) and error.current is None:
             return HttpResponseRedirect(reverse("admin:activities_activity_changelist"))
         return HttpResponseRedirect(request.path)
+
+    def delete_view(self, request: HttpRequest, object_id: str, extra_context=None):
+        try:
+            return super().delete_view(request, object_id, extra_context)
+        except VersionConflict as conflict:
+            if conflict.current is None:
+                return self.refused(request, object_id, conflict)
+            opened = int(request.POST["version"])
+            report = changes_since(conflict.current.pk, opened, {})
+            self.message_user(
+                request,
+                f"{saved_since(report)} Nothing was deleted: it is shown as it is now; "
+                "confirm again to delete it.",
+                messages.ERROR,
+            )
+            return HttpResponseRedirect(request.path)
+        except ValidationError as error:
+            return self.refused(request, object_id, error)
 
     def changeform_view(
         self, request: HttpRequest, object_id=None, form_url: str = "", extra_context=None

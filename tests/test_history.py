@@ -102,7 +102,8 @@ def test_deleted_activity_is_restored_with_its_links_from_the_admin(admin_client
     activity = Activity.objects.get()
     activity_id = activity.pk
     admin_client.post(
-        reverse("admin:activities_activity_delete", args=[activity_id]), {"post": "yes"}
+        reverse("admin:activities_activity_delete", args=[activity_id]),
+        {"post": "yes", "version": activity.version},  # the version the confirmation showed
     )
     assert not Activity.objects.exists()
 

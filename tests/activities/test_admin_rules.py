@@ -325,7 +325,10 @@ def test_a_staff_editor_cannot_change_or_delete_a_restricted_activity(client, st
 def test_admin_delete_goes_through_the_service(client, staff_manager, internal, japan):
     other = ActivityFactory(programme=japan, title="Second one")
     client.force_login(staff_manager)
-    client.post(reverse("admin:activities_activity_delete", args=[internal.pk]), {"post": "yes"})
+    client.post(
+        reverse("admin:activities_activity_delete", args=[internal.pk]),
+        {"post": "yes", "version": 1},
+    )
     client.post(
         reverse("admin:activities_activity_changelist"),
         {"action": "delete_selected", "_selected_action": [other.pk], "post": "yes"},
@@ -338,6 +341,27 @@ def test_admin_delete_goes_through_the_service(client, staff_manager, internal, 
             "admin",
             "staffmanager",
         )
+
+
+def test_the_admin_delete_page_carries_the_version_and_refuses_a_stale_delete(
+    client, staff_manager, manager, internal
+):
+    url = reverse("admin:activities_activity_delete", args=[internal.pk])
+    client.force_login(staff_manager)
+    assert '<input type="hidden" name="version" value="1">' in client.get(url).content.decode()
+    token_client(manager).patch(
+        f"/api/v1/activities/{internal.pk}/", {"title": "Meanwhile"}, format="json"
+    )
+    response = client.post(url, {"post": "yes", "version": 1}, follow=True)
+    page = response.content.decode()
+    assert "since you opened it: manager (api)" in page and "Nothing was deleted" in page
+    assert '<input type="hidden" name="version" value="2">' in page  # confirm again
+    assert Activity.objects.filter(pk=internal.pk).exists()
+    response = client.post(url, {"post": "yes"}, follow=True)
+    assert "without the version" in response.content.decode()
+    assert Activity.objects.filter(pk=internal.pk).exists()
+    client.post(url, {"post": "yes", "version": 2})
+    assert not Activity.objects.filter(pk=internal.pk).exists()
 
 
 def test_a_stale_revert_from_the_admin_history_is_refused(client, staff_editor, manager, internal):
