@@ -528,3 +528,25 @@ def test_a_programme_delete_page_counts_restricted_activities_without_naming_the
     assert internal.title in page  # what keeps it from being deleted, as far as they may know
     assert SECRET not in page
     assert "1 restricted activity" in page
+
+
+def test_goal_and_objective_changelists_count_in_a_fixed_number_of_queries(
+    client, staff_editor, japan, goal, objective
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(staff_editor)
+
+    def queries(url_name: str) -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(reverse(url_name)).status_code == 200
+        return len(captured)
+
+    urls = ["admin:goals_partnershipgoal_changelist", "admin:goals_strategicobjective_changelist"]
+    ActivityFactory(programme=japan, goals=[goal], objectives=[objective])
+    before = [queries(url) for url in urls]
+    for _ in range(5):
+        ActivityFactory(programme=japan, goals=[goal], objectives=[objective])
+    ActivityFactory(programme=japan, goals=[goal], releasability="restricted")
+    assert [queries(url) for url in urls] == before
