@@ -134,15 +134,16 @@ class ActivityAdminForm(ActivityForm):
         cleaned_data = super().clean()
         if self.current_version is None or "version" not in self.fields:
             return cleaned_data
+        # The field is hidden, so its own error would not show: one message above the form.
+        self._errors.pop("version", None)
         opened = cleaned_data.get("version")
         if opened is None:
-            if "version" not in self._errors:
-                self.add_error(
-                    None,
-                    "This form came without the version of the activity it was opened "
-                    "with, so it cannot tell whether someone saved since. Reload the "
-                    "activity and make your changes again.",
-                )
+            self.add_error(
+                None,
+                "This form came without the version of the activity it was opened with (or "
+                "with one that is not valid), so it cannot tell whether someone saved since. "
+                "Reload the activity and make your changes again.",
+            )
         elif opened != self.current_version:
             proposed = {name: value for name, value in cleaned_data.items() if name != "version"}
             self.add_error(None, conflict_message(self.instance.pk, opened, proposed))

@@ -269,10 +269,12 @@ def test_a_stale_admin_save_is_refused_with_a_clear_message_and_keeps_the_input(
     assert (internal.title, internal.version) == ("The admin's title", 3)
 
 
-def test_an_admin_save_without_the_version_is_refused(client, staff_editor, internal):
+@pytest.mark.parametrize("version", [None, "", "abc", "0", str(2**31)])
+def test_an_admin_save_without_a_valid_version_is_refused(client, staff_editor, internal, version):
     client.force_login(staff_editor)
-    data = admin_edit_data(internal, title="No version")
-    del data["version"]
+    data = admin_edit_data(internal, title="No version", version=version)
+    if version is None:
+        del data["version"]
     response = client.post(reverse("admin:activities_activity_change", args=[internal.pk]), data)
     assert response.status_code == 200
     message = " ".join(response.context["adminform"].form.non_field_errors())
