@@ -1,19 +1,44 @@
+"""The admin door to the activity log. It reads through `visible_to()` and writes through
+activities.services, like the pages and the API: releasability is checked for the user,
+the version is claimed atomically (a stale form is refused), and the change log records
+the `admin` channel."""
+
+from __future__ import annotations
+
 from typing import Any
 
-from django.contrib import admin
+from django import forms
+from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.db.models import QuerySet
-from django.http import Http404, HttpRequest
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.html import format_html
 from import_export.admin import ImportExportMixin
-from simple_history.admin import SimpleHistoryAdmin
 
-from activities.forms import ActivityForm
-from activities.models import Activity, Ally, DeletedActivity
-from activities.querysets import RESTRICTED, VIEW_RESTRICTED, deleted_activities
+from activities.forms import MAX_VERSION, ActivityForm
+from activities.history import changes_since
+from activities.models import Activity, Ally, DeletedActivity, Releasability
+from activities.querysets import (
+    RESTORE_PERMISSIONS,
+    RESTRICTED,
+    VIEW_RESTRICTED,
+    deleted_activities,
+    releasability_choices,
+)
 from activities.resources import ActivityResource
-from itpp.history import restorable_version
+from activities.services import (
+    VersionConflict,
+    create_activity,
+    delete_activity,
+    restore_activity,
+    update_activity,
+)
+from itpp.admin import HistoryAdmin
+from itpp.history import history_batch, restorable_version
 
 
 @admin.register(Ally)
@@ -27,7 +52,9 @@ class StartYearFilter(admin.SimpleListFilter):
     parameter_name = "year"
 
     def lookups(self, request: HttpRequest, model_admin) -> list[tuple[str, str]]:
-        years = Activity.objects.dates("start_date", "year", order="DESC")
+        # Only years holding an activity the user may see: a year of restricted
+        # activities alone would tell that they exist.
+        years = Activity.objects.visible_to(request.user).dates("start_date", "year", order="DESC")
         return [(str(day.year), str(day.year)) for day in years]
 
     def queryset(self, request: HttpRequest, queryset: QuerySet) -> QuerySet:
@@ -36,9 +63,115 @@ class StartYearFilter(admin.SimpleListFilter):
         return queryset
 
 
+class ReleasabilityFilter(admin.SimpleListFilter):
+    """The releasability levels the user may choose on the forms ("Restricted" only for
+    those who may see restricted activities); same parameter as Django's own filter."""
+
+    title = "releasability"
+    parameter_name = "releasability__exact"
+
+    def lookups(self, request: HttpRequest, model_admin) -> list[tuple[str, str]]:
+        return releasability_choices(Releasability.choices, request.user)
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet) -> QuerySet:
+        if self.value() in Releasability.values:
+            return queryset.filter(releasability=self.value())
+        return queryset
+
+
+def conflict_message(activity_id: int, opened: int, proposed: dict[str, Any]) -> str:
+    """What the admin says when its form is older than the activity: who saved since, and
+    which fields (by label; their values are on the activity's page and history)."""
+    report = changes_since(activity_id, opened, proposed)
+    fields = ", ".join(label for label, _now, _yours in report["lines"])
+    changed = f" Their changes differ from yours in: {fields}." if fields else ""
+    return (
+        f"{saved_since(report)}{changed} Nothing was saved. Your input is kept below: save "
+        "again to put it over their changes, or reload the activity to start from the "
+        "version it is now."
+    )
+
+
+def saved_since(report: dict[str, Any]) -> str:
+    """Who saved an activity since the user opened it, from `changes_since()`: user, door
+    and time only (the values are on the activity's page, for those who may see them)."""
+    saves = "; ".join(
+        f"{entry['user'] or 'the system'} ({entry['channel']}) on "
+        f"{timezone.localtime(entry['at']):%d %b %Y at %H:%M}"
+        for entry in report["saves"]
+    )
+    return f"Someone else saved this activity since you opened it: {saves or 'another save'}."
+
+
+class ActivityAdminForm(ActivityForm):
+    """The admin's activity form: the base form's rules, plus the version the form was
+    opened with, so that saving over a newer version is refused (no lost edits)."""
+
+    version = forms.IntegerField(
+        widget=forms.HiddenInput, required=False, min_value=1, max_value=MAX_VERSION
+    )
+
+    class Meta(ActivityForm.Meta):
+        # The model's column is not editable; the form carries it as its own field.
+        exclude = ["version"]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        pk = self.instance.pk
+        # The activity as it stands (the instance may be a historical version being
+        # reverted to); None when adding, or restoring a deleted activity.
+        self.current_version = (
+            Activity.objects.filter(pk=pk).values_list("version", flat=True).first()
+            if pk is not None
+            else None
+        )
+        if self.current_version is None:
+            self.fields.pop("version", None)
+        elif "version" in self.fields:
+            self.fields["version"].initial = self.current_version
+
+    def clean(self) -> dict:
+        cleaned_data = super().clean()
+        if self.current_version is None or "version" not in self.fields:
+            return cleaned_data
+        # The field is hidden, so its own error would not show: one message above the form.
+        self._errors.pop("version", None)
+        opened = cleaned_data.get("version")
+        if opened is None:
+            self.add_error(
+                None,
+                "This form came without the version of the activity it was opened with (or "
+                "with one that is not valid), so it cannot tell whether someone saved since. "
+                "Reload the activity and make your changes again.",
+            )
+        elif opened != self.current_version:
+            proposed = {name: value for name, value in cleaned_data.items() if name != "version"}
+            self.add_error(None, conflict_message(self.instance.pk, opened, proposed))
+            # Saving again is then a conscious choice over the version just reported.
+            self.data = self.data.copy()
+            self.data[self.add_prefix("version")] = self.current_version
+        return cleaned_data
+
+
+def form_values(form: forms.ModelForm) -> dict[str, Any]:
+    """The activity's fields and links as the form cleaned them, for the services."""
+    return {
+        name: form.cleaned_data[name]
+        for name in ActivityForm.Meta.fields
+        if name in form.fields and name in form.cleaned_data
+    }
+
+
+def copy_state(saved: Activity, onto: Activity) -> None:
+    """Make the admin's instance the one a service saved, for the admin's log and redirect."""
+    for field in Activity._meta.concrete_fields:
+        setattr(onto, field.attname, getattr(saved, field.attname))
+    onto._state.adding = False
+
+
 @admin.register(Activity)
-class ActivityAdmin(ImportExportMixin, SimpleHistoryAdmin):
-    form = ActivityForm
+class ActivityAdmin(ImportExportMixin, HistoryAdmin):
+    form = ActivityAdminForm
     resource_classes = [ActivityResource]
     list_display = [
         "title",
@@ -46,6 +179,7 @@ class ActivityAdmin(ImportExportMixin, SimpleHistoryAdmin):
         "end_date",
         "activity_type",
         "status",
+        "releasability",
         "goal_list",
         "programme",
         "updated_at",
@@ -56,7 +190,7 @@ class ActivityAdmin(ImportExportMixin, SimpleHistoryAdmin):
         "goals",
         "status",
         "activity_type",
-        "releasability",
+        ReleasabilityFilter,
         StartYearFilter,
         "allies",
     ]
@@ -77,6 +211,15 @@ class ActivityAdmin(ImportExportMixin, SimpleHistoryAdmin):
         ("Record", {"fields": readonly_fields, "classes": ["collapse"]}),
     ]
 
+    def get_fieldsets(self, request: HttpRequest, obj: Activity | None = None) -> list:
+        fieldsets = super().get_fieldsets(request, obj)
+        if obj is None or not Activity.objects.filter(pk=obj.pk).exists():
+            return fieldsets  # adding, or restoring a deleted activity: no version yet
+        first_name, first = fieldsets[0]
+        # A hidden input in the first fieldset (the admin renders only fieldsets' fields).
+        with_version = (first_name, {**first, "fields": [*first["fields"], "version"]})
+        return [with_version, *fieldsets[1:]]
+
     def get_form(self, request: HttpRequest, obj=None, change: bool = False, **kwargs):
         form = super().get_form(request, obj, change=change, **kwargs)
         user = request.user
@@ -96,11 +239,97 @@ class ActivityAdmin(ImportExportMixin, SimpleHistoryAdmin):
     def goal_list(self, obj: Activity) -> str:
         return "; ".join(goal.title for goal in obj.goals.all())
 
+    # --- Writes: through activities.services, like every other door ---------------------
+
     def save_model(self, request: HttpRequest, obj: Activity, form, change: bool) -> None:
+        data = form_values(form)
+        user = request.user
         if not change:
-            obj.created_by = request.user
-        obj.updated_by = request.user
-        super().save_model(request, obj, form, change)
+            saved = create_activity(user=user, data=data)
+        elif not Activity.objects.filter(pk=obj.pk).exists():
+            # A deleted activity's version, posted from its history page: restore it,
+            # with the corrections made in the form, as one change-log entry.
+            if not user.has_perms(RESTORE_PERMISSIONS):
+                raise PermissionDenied
+            with transaction.atomic(), history_batch():
+                restored = restore_activity(activity_id=obj.pk, user=user)
+                saved = update_activity(
+                    activity=restored, user=user, data=data, expected_version=restored.version
+                )
+        else:
+            saved = update_activity(
+                activity=obj,
+                user=user,
+                data=data,
+                expected_version=form.cleaned_data.get("version"),
+            )
+        copy_state(saved, obj)
+        # The service has set the links, within its transaction and change-log entry.
+        form.save_m2m = lambda: None
+
+    def delete_model(self, request: HttpRequest, obj: Activity) -> None:
+        # The confirmation page carries the version it showed (its template adds it).
+        posted = request.POST.get("version", "")
+        if not posted.isdigit() or not 0 < int(posted) <= MAX_VERSION:
+            raise ValidationError(
+                "This confirmation came without the version of the activity it showed; "
+                "nothing was deleted. Confirm again on this page."
+            )
+        delete_activity(activity=obj, user=request.user, expected_version=int(posted))
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet) -> None:
+        # The "Delete selected" action: each through the service, all or none.
+        with transaction.atomic():
+            for activity in queryset:
+                delete_activity(activity=activity, user=request.user)
+
+    def may_restore(self, request: HttpRequest) -> bool:
+        return request.user.has_perms(RESTORE_PERMISSIONS)
+
+    def refused(self, request: HttpRequest, object_id: str, error: Exception) -> HttpResponse:
+        """A write the service refused after the form passed (a save that raced another,
+        or a rule only the service knows): say so, and show the activity as it is now."""
+        if isinstance(error, VersionConflict):
+            message = (
+                "Someone else saved this activity at the same moment; nothing was saved. "
+                "It is shown as it is now: make your changes again."
+                if error.current is not None
+                else "This activity was deleted meanwhile; nothing was saved."
+            )
+        else:
+            message = " ".join(getattr(error, "messages", [str(error)]))
+        self.message_user(request, message, messages.ERROR)
+        if isinstance(error, VersionConflict) and error.current is None:
+            return HttpResponseRedirect(reverse("admin:activities_activity_changelist"))
+        return HttpResponseRedirect(request.path)
+
+    def delete_view(self, request: HttpRequest, object_id: str, extra_context=None):
+        try:
+            return super().delete_view(request, object_id, extra_context)
+        except VersionConflict as conflict:
+            if conflict.current is None:
+                return self.refused(request, object_id, conflict)
+            opened = int(request.POST["version"])
+            report = changes_since(conflict.current.pk, opened, {})
+            self.message_user(
+                request,
+                f"{saved_since(report)} Nothing was deleted: it is shown as it is now; "
+                "confirm again to delete it.",
+                messages.ERROR,
+            )
+            return HttpResponseRedirect(request.path)
+        except ValidationError as error:
+            return self.refused(request, object_id, error)
+
+    def changeform_view(
+        self, request: HttpRequest, object_id=None, form_url: str = "", extra_context=None
+    ) -> HttpResponse:
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except (VersionConflict, ValidationError) as error:
+            return self.refused(request, object_id, error)
+
+    # --- History: never the past of an activity that was restricted ----------------------
 
     history_list_display = ["history_channel"]
 
@@ -108,7 +337,13 @@ class ActivityAdmin(ImportExportMixin, SimpleHistoryAdmin):
         # simple-history's views read the historical table directly, around get_queryset().
         if request.user.has_perm(VIEW_RESTRICTED):
             return
-        if Activity.history.filter(id=unquote(object_id), releasability=RESTRICTED).exists():
+        try:
+            ever_restricted = Activity.history.filter(
+                id=unquote(object_id), releasability=RESTRICTED
+            ).exists()
+        except (ValueError, ValidationError):
+            raise Http404 from None
+        if ever_restricted:
             raise Http404
 
     def history_view(self, request: HttpRequest, object_id: str, extra_context=None):
@@ -119,7 +354,10 @@ class ActivityAdmin(ImportExportMixin, SimpleHistoryAdmin):
         self, request: HttpRequest, object_id: str, version_id, extra_context=None
     ):
         self._hide_restricted_history(request, object_id)
-        return super().history_form_view(request, object_id, version_id, extra_context)
+        try:
+            return super().history_form_view(request, object_id, version_id, extra_context)
+        except (VersionConflict, ValidationError) as error:
+            return self.refused(request, object_id, error)
 
     def get_export_queryset(self, request: HttpRequest) -> QuerySet:
         return super().get_export_queryset(request).with_related()

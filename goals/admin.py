@@ -1,10 +1,11 @@
 from django.contrib import admin, messages
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db.models import Count, QuerySet
 from django.http import HttpRequest
 from django.urls import reverse
-from django.utils.html import format_html, format_html_join
-from simple_history.admin import SimpleHistoryAdmin
+from django.utils.html import escape, format_html, format_html_join
 
+from activities.querysets import visibility
 from goals.forms import StockTakeAdminForm
 from goals.models import (
     GoalAssessment,
@@ -14,11 +15,23 @@ from goals.models import (
     StockTake,
     StrategicObjective,
 )
+from goals.querysets import activity_scope
 from goals.services import close_stocktake
+from itpp.admin import HistoryAdmin
 
 CLOSED_NOTICE = "This stock-take is closed: it is a record and can no longer be changed."
 
 GOAL_ACTIVITIES_SHOWN = 20
+
+
+def with_visible_activity_counts(
+    queryset: QuerySet, user: AbstractBaseUser | AnonymousUser
+) -> QuerySet:
+    """The rows annotated with the number of activities `user` may see (`activities_total`),
+    counted as the progress API and the dashboard count them (goals.querysets)."""
+    counted = queryset.with_activity_counts(activity_scope(visible=visibility(user)))
+    # Meta.ordering does not apply to a GROUP BY query; the autocompletes page through it.
+    return counted.order_by(*queryset.model._meta.ordering)
 
 
 def activities_changelist_link(query: str, count: int) -> str:
@@ -50,7 +63,7 @@ class PartnershipGoalInline(admin.TabularInline):
 
 
 @admin.register(Programme)
-class ProgrammeAdmin(SimpleHistoryAdmin):
+class ProgrammeAdmin(HistoryAdmin):
     list_display = ["__str__", "partner", "start_year", "end_year", "goal_count"]
     list_filter = ["partner"]
     search_fields = ["partner", "name", "description"]
@@ -63,24 +76,49 @@ class ProgrammeAdmin(SimpleHistoryAdmin):
     def goal_count(self, obj: Programme) -> int:
         return obj.goal_count
 
+    def get_deleted_objects(self, objs, request: HttpRequest) -> tuple:
+        """The delete page lists the activities that keep a programme from being deleted;
+        restricted ones are counted, not named, for whoever may not see them."""
+        deleted, counts, perms_needed, protected = super().get_deleted_objects(objs, request)
+        condition = visibility(request.user)
+        if condition is None:
+            return deleted, counts, perms_needed, protected
+        hidden = [
+            str(activity)
+            for programme in objs
+            for activity in programme.activities.exclude(condition)
+        ]
+        if hidden:
+            # The entries are "Activity: <name>" (linked or not), made by Django's admin.
+            names = {escape(name) for name in hidden} | set(hidden)
+            protected = [
+                entry
+                for entry in protected
+                if not any(str(entry).endswith((name, f"{name}</a>")) for name in names)
+            ]
+            protected.append(
+                f"{len(hidden)} restricted activit{'y' if len(hidden) == 1 else 'ies'}"
+            )
+        return deleted, counts, perms_needed, protected
+
 
 @admin.register(StrategicObjective)
-class StrategicObjectiveAdmin(SimpleHistoryAdmin):
+class StrategicObjectiveAdmin(HistoryAdmin):
     list_display = ["__str__", "programme", "activity_count"]
     list_filter = ["programme"]
     search_fields = ["title", "description"]
     list_select_related = ["programme"]
 
     def get_queryset(self, request: HttpRequest) -> QuerySet:
-        return super().get_queryset(request).annotate(activity_count=Count("activities"))
+        return with_visible_activity_counts(super().get_queryset(request), request.user)
 
-    @admin.display(description="Activities", ordering="activity_count")
+    @admin.display(description="Activities", ordering="activities_total")
     def activity_count(self, obj: StrategicObjective) -> str:
-        return activities_changelist_link(f"objectives__id__exact={obj.pk}", obj.activity_count)
+        return activities_changelist_link(f"objectives__id__exact={obj.pk}", obj.activities_total)
 
 
 @admin.register(PriorityIssue)
-class PriorityIssueAdmin(SimpleHistoryAdmin):
+class PriorityIssueAdmin(HistoryAdmin):
     list_display = ["__str__", "programme", "goal_count"]
     list_filter = ["programme"]
     search_fields = ["title"]
@@ -96,7 +134,7 @@ class PriorityIssueAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(PartnershipGoal)
-class PartnershipGoalAdmin(SimpleHistoryAdmin):
+class PartnershipGoalAdmin(HistoryAdmin):
     list_display = ["order", "title", "priority_issue", "programme", "activity_count"]
     list_display_links = ["order", "title"]
     list_filter = ["programme", "priority_issue"]
@@ -106,17 +144,26 @@ class PartnershipGoalAdmin(SimpleHistoryAdmin):
     readonly_fields = ["recent_activities"]
 
     def get_queryset(self, request: HttpRequest) -> QuerySet:
-        return super().get_queryset(request).annotate(activity_count=Count("activities"))
+        return with_visible_activity_counts(super().get_queryset(request), request.user)
 
-    @admin.display(description="Activities", ordering="activity_count")
+    def get_object(self, request: HttpRequest, object_id: str, from_field=None):
+        goal = super().get_object(request, object_id, from_field)
+        if goal is not None:
+            # Read-only fields get the object alone; this says whose eyes they are for.
+            goal.shown_to = request.user
+        return goal
+
+    @admin.display(description="Activities", ordering="activities_total")
     def activity_count(self, obj: PartnershipGoal) -> str:
-        return activities_changelist_link(f"goals__id__exact={obj.pk}", obj.activity_count)
+        return activities_changelist_link(f"goals__id__exact={obj.pk}", obj.activities_total)
 
     @admin.display(description="Activities under this goal")
     def recent_activities(self, obj: PartnershipGoal) -> str:
-        if obj.pk is None:
-            return "—"
-        activities = obj.activities.order_by("-start_date", "-id")[:GOAL_ACTIVITIES_SHOWN]
+        user = getattr(obj, "shown_to", None)
+        if obj.pk is None or user is None:
+            return "—"  # e.g. a historical version's page: the list is today's anyway
+        visible = obj.activities.visible_to(user)
+        activities = visible.order_by("-start_date", "-id")[:GOAL_ACTIVITIES_SHOWN]
         if not activities:
             return "None yet."
         items = format_html_join(
@@ -132,7 +179,7 @@ class PartnershipGoalAdmin(SimpleHistoryAdmin):
                 for a in activities
             ),
         )
-        total = obj.activities.count()
+        total = visible.count()
         return format_html(
             "<ul>{}</ul><p>{}</p>",
             items,
@@ -180,7 +227,7 @@ class GoalAssessmentInline(admin.TabularInline):
 
 
 @admin.register(StockTake)
-class StockTakeAdmin(ClosedRecordAdminMixin, SimpleHistoryAdmin):
+class StockTakeAdmin(ClosedRecordAdminMixin, HistoryAdmin):
     form = StockTakeAdminForm
     list_display = ["title", "programme", "period_start", "period_end", "status", "closed_at"]
     list_filter = ["programme", "status"]
@@ -201,7 +248,12 @@ class StockTakeAdmin(ClosedRecordAdminMixin, SimpleHistoryAdmin):
             deleted.delete()
         formset.save_m2m()
 
-    @admin.action(description="Close the selected stock-takes (freezes their snapshot)")
+    # Closing changes the stock-take: an action without permissions is offered to anyone
+    # who may view the list.
+    @admin.action(
+        description="Close the selected stock-takes (freezes their snapshot)",
+        permissions=["change"],
+    )
     def close_selected(self, request: HttpRequest, queryset: QuerySet) -> None:
         closed = 0
         for stocktake in queryset.filter(status="open"):
@@ -211,7 +263,7 @@ class StockTakeAdmin(ClosedRecordAdminMixin, SimpleHistoryAdmin):
 
 
 @admin.register(GoalAssessment)
-class GoalAssessmentAdmin(ClosedRecordAdminMixin, SimpleHistoryAdmin):
+class GoalAssessmentAdmin(ClosedRecordAdminMixin, HistoryAdmin):
     list_display = ["goal", "stocktake", "rating", "assessed_on", "assessed_by"]
     list_filter = ["stocktake__programme", "stocktake", "rating", "goal__priority_issue"]
     search_fields = ["goal__title", "narrative", "next_steps"]

@@ -55,7 +55,13 @@ def history_batch(channel: str | None = None) -> Iterator[uuid.UUID]:
 
     Services wrap each logical write in it; commands and scripts may also name the
     channel. Without a channel, it comes from the request being served (or `system`).
+    Inside another block, the rows join the outer entry (a door that makes one change
+    of several service calls, such as the admin restoring a version with corrections).
     """
+    outer = _batch.get()
+    if outer is not None and channel is None:
+        yield outer
+        return
     channel_token = _channel.set(channel)
     batch_token = _batch.set(uuid.uuid4())
     try:

@@ -39,7 +39,11 @@ def test_admin_edit_is_one_readable_entry_with_old_and_new_values(admin_client, 
     activity = Activity.objects.get()
     first_goal = goal_ids(japan, 1)
     edited = activity_form_data(
-        japan, title="Renamed exercise", goals=goal_ids(japan, 1, 6), allies=["FR", "IT"]
+        japan,
+        title="Renamed exercise",
+        goals=goal_ids(japan, 1, 6),
+        allies=["FR", "IT"],
+        version=activity.version,  # the admin's form carries the version it was opened with
     )
     response = admin_client.post(
         reverse("admin:activities_activity_change", args=[activity.pk]), edited
@@ -98,7 +102,8 @@ def test_deleted_activity_is_restored_with_its_links_from_the_admin(admin_client
     activity = Activity.objects.get()
     activity_id = activity.pk
     admin_client.post(
-        reverse("admin:activities_activity_delete", args=[activity_id]), {"post": "yes"}
+        reverse("admin:activities_activity_delete", args=[activity_id]),
+        {"post": "yes", "version": activity.version},  # the version the confirmation showed
     )
     assert not Activity.objects.exists()
 
