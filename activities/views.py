@@ -32,7 +32,7 @@ from django.views.generic import (
 from activities.exports import activities_csv_response
 from activities.filters import ActivityFilterSet
 from activities.forms import ActivityDeleteForm, ActivityPageForm
-from activities.history import changes_since, readable_change_log
+from activities.history import changes_since, past_withheld_from, readable_change_log
 from activities.models import Activity, Releasability
 from activities.querysets import (
     RESTORE_PERMISSIONS,
@@ -220,8 +220,11 @@ class ActivityDetailView(RolePermissionMixin, VisibleActivityMixin, DetailView):
     context_object_name = "activity"
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
-        history = readable_change_log(self.object.history.all())
-        return super().get_context_data(history=history, **kwargs)
+        # One rule with the API's history (404 there): a past that held restricted content
+        # is withheld as a whole from those who may not see restricted activities.
+        withheld = past_withheld_from(self.request.user, self.object.pk)
+        history = [] if withheld else readable_change_log(self.object.history.all())
+        return super().get_context_data(history=history, history_withheld=withheld, **kwargs)
 
 
 def form_data(form: ActivityPageForm) -> dict[str, Any]:
@@ -355,7 +358,11 @@ class ActivityUpdateView(RolePermissionMixin, VisibleActivityMixin, UpdateView):
     def conflict(self, form: ActivityPageForm, current: Activity) -> HttpResponse:
         """Someone saved in between: save nothing, keep the user's input, and say who
         saved when, and each field they changed as it now is beside the user's value."""
-        report = changes_since(current.pk, form.cleaned_data.get("version"), form_data(form))
+        if not Activity.objects.visible_to(self.request.user).filter(pk=current.pk).exists():
+            raise Http404("No such activity.")  # restricted in the meantime
+        report = changes_since(
+            current.pk, form.cleaned_data.get("version"), form_data(form), user=self.request.user
+        )
         # Saving again is now a conscious choice over the version the user has just seen.
         form.data = form.data.copy()
         form.data["version"] = current.version
@@ -420,7 +427,12 @@ class ActivityDeleteView(RolePermissionMixin, VisibleActivityMixin, DeleteView):
             if conflict.current is None:
                 messages.info(self.request, f"“{title}” was already deleted.")
                 return redirect(self.success_url)
-            report = changes_since(conflict.current.pk, form.cleaned_data["version"], {})
+            current = Activity.objects.visible_to(self.request.user).filter(pk=conflict.current.pk)
+            if not current.exists():
+                raise Http404("No such activity.") from None  # restricted in the meantime
+            report = changes_since(
+                conflict.current.pk, form.cleaned_data["version"], {}, user=self.request.user
+            )
             self.object = conflict.current
             form = ActivityDeleteForm(initial={"version": conflict.current.version})
             return self.render_to_response(self.get_context_data(form=form, conflict=report))

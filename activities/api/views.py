@@ -33,8 +33,9 @@ from activities.api.serializers import (
 )
 from activities.exports import CHUNK_SIZE, csv_lines, csv_response
 from activities.filters import ActivityFilterSet
+from activities.history import past_withheld_from
 from activities.models import Activity, Ally
-from activities.querysets import RESTORE_PERMISSIONS, visibility
+from activities.querysets import RESTORE_PERMISSIONS
 from itpp.api.exceptions import Conflict, PreconditionFailed
 from itpp.api.pagination import Keyset, PageOrCursorPagination, iso_date, positive_id
 from itpp.api.permissions import ModelPermissions
@@ -265,11 +266,10 @@ class ActivityViewSet(ModelViewSet):
         """The historical rows of an activity, live or deleted; 404 unless the user may
         see every version of it (a once-restricted past stays hidden)."""
         records = Activity.history.filter(id=activity_id)
-        live = Activity.objects.filter(pk=activity_id)
-        if not records.exists() and not live.exists():
+        if not records.exists() and not Activity.objects.filter(pk=activity_id).exists():
             raise Http404
-        gate = visibility(self.request.user)
-        if gate is not None and (records.exclude(gate).exists() or live.exclude(gate).exists()):
+        # The same rule as the detail page's change log and the conflict messages.
+        if past_withheld_from(self.request.user, activity_id):
             raise Http404
         return records
 
