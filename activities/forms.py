@@ -17,6 +17,12 @@ from itpp.history import m2m_ids
 
 # The largest version the column holds (PostgreSQL integer); a larger one is a form error.
 MAX_VERSION = 2**31 - 1
+MISSING_VERSION = (
+    "This form did not carry a valid version of the activity it was opened on, so nothing "
+    "was saved. Open the activity again and make your change there."
+)
+# Every way the hidden version can be wrong gets the same, actionable message.
+VERSION_ERRORS = dict.fromkeys(("required", "invalid", "min_value", "max_value"), MISSING_VERSION)
 
 
 class ActivityForm(forms.ModelForm):
@@ -107,8 +113,13 @@ class ActivityPageForm(PageFormMixin, ActivityForm):
         }
 
     # The version the user started from: saving over a newer one is refused (no lost edits).
+    # Required when editing (see clean()); a new activity has none.
     version = forms.IntegerField(
-        widget=forms.HiddenInput, required=False, min_value=1, max_value=MAX_VERSION
+        widget=forms.HiddenInput,
+        required=False,
+        min_value=1,
+        max_value=MAX_VERSION,
+        error_messages=VERSION_ERRORS,
     )
 
     def __init__(self, *args: Any, programme: Programme, **kwargs: Any) -> None:
@@ -124,6 +135,18 @@ class ActivityPageForm(PageFormMixin, ActivityForm):
         ).select_related("priority_issue")
         self.fields["objectives"].queryset = StrategicObjective.objects.filter(programme=programme)
 
+    def clean(self) -> dict:
+        cleaned_data = super().clean()
+        # An edit must say which version it was made on, or it could overwrite a newer one
+        # unseen; a new activity has no version yet.
+        if (
+            self.instance.pk
+            and "version" not in self._errors
+            and cleaned_data.get("version") is None
+        ):
+            self.add_error("version", MISSING_VERSION)
+        return cleaned_data
+
     def goal_groups(self) -> list[tuple[PriorityIssue, list[BoundWidget]]]:
         """The goal checkboxes grouped under their priority issue, in programme order."""
         groups: dict[int, tuple[PriorityIssue, list[BoundWidget]]] = {}
@@ -137,4 +160,9 @@ class ActivityDeleteForm(forms.Form):
     """The delete confirmation: the version the user saw, so that a change made since is
     shown to them rather than deleted unseen."""
 
-    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1, max_value=MAX_VERSION)
+    version = forms.IntegerField(
+        widget=forms.HiddenInput,
+        min_value=1,
+        max_value=MAX_VERSION,
+        error_messages=VERSION_ERRORS,
+    )

@@ -147,6 +147,7 @@ def test_editing_saves_the_changes_and_records_who(client, manager, japan, goals
     assert 'value="Before"' in page.text
 
     data = form_data(japan, goals, title="After", goals=[goals[2].pk], allies=[])
+    data["version"] = activity.version  # the version the page was opened on
     response = client.post(url, data, follow=True)
     activity.refresh_from_db()
     assert response.redirect_chain[-1][0] == activity.get_absolute_url()
