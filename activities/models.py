@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import date
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -198,15 +199,35 @@ class Activity(models.Model):
 
     def clean(self) -> None:
         super().clean()
+        errors: dict[str, str] = {}
         # Depends on today's date, so it cannot be a database constraint.
         if (
             self.status == ActivityStatus.COMPLETED
-            and self.start_date
+            and isinstance(self.start_date, date)
             and self.start_date > timezone.localdate()
         ):
-            raise ValidationError(
-                {"status": "An activity that starts in the future cannot be completed yet."}
-            )
+            errors["status"] = "An activity that starts in the future cannot be completed yet."
+        errors.update(self.date_errors())
+        if errors:
+            raise ValidationError(errors)
+
+    def date_errors(self) -> dict[str, str]:
+        """An activity's dates fall within its programme's years: one of 1999 in the
+        2023–2026 programme would stretch every chart over decades. Another table decides
+        it, so it cannot be a CHECK constraint; forms, API, admin and import all get it
+        through `full_clean()`."""
+        if self.programme_id is None:
+            return {}
+        programme = self.programme
+        errors = {}
+        for name in ("start_date", "end_date"):
+            value = getattr(self, name)
+            if isinstance(value, date) and value.year not in programme.years:
+                errors[name] = (
+                    f"Choose a date within the programme's years: {programme.start_year} "
+                    f"to {programme.end_year}."
+                )
+        return errors
 
     @staticmethod
     def clean_links(
