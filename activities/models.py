@@ -265,3 +265,44 @@ class DeletedActivity(Activity.history.model):
         verbose_name = "deleted activity"
         verbose_name_plural = "deleted activities"
         default_permissions = ()
+
+
+class CreationKey(models.Model):
+    """A key that makes creating an activity happen once: the API's `Idempotency-Key` and
+    the new-activity page's one-time form token (see activities.idempotency).
+
+    The unique constraint, not a read before the write, is what stops a second creation:
+    of two concurrent requests with one key, the second waits on the first's uncommitted
+    row and then finds it. Keys are kept 24 hours.
+    """
+
+    class Door(models.TextChoices):
+        API = "api", "API (Idempotency-Key)"
+        PAGE = "page", "New-activity page (form token)"
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    door = models.CharField(max_length=4, choices=Door.choices)
+    key = models.CharField(max_length=255)
+    # What the API request asked for (a hash of its body): the same key with another body
+    # is refused, not answered with the first response.
+    fingerprint = models.CharField(max_length=64, blank=True)
+    activity = models.ForeignKey(
+        Activity, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    # The first response of the API, given again to a retry.
+    status_code = models.PositiveSmallIntegerField(null=True, blank=True)
+    response_body = models.TextField(blank=True)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "door", "key"], name="creation_key_unique_per_user_and_door"
+            ),
+            models.CheckConstraint(
+                condition=Q(door__in=["api", "page"]), name="creation_key_door_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.door} key of user {self.user_id}"

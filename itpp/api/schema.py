@@ -40,6 +40,11 @@ ERRORS = {
     "409": ("Error", ERROR_SCHEMA, "The object is not in a state that allows this."),
     "412": ("PreconditionFailed", PRECONDITION_SCHEMA, "Changed by someone else (If-Match)."),
     "413": ("Error", ERROR_SCHEMA, "The request body is too large."),
+    "422": (
+        "Error",
+        ERROR_SCHEMA,
+        "The Idempotency-Key was already used for a request with a different body.",
+    ),
     "429": ("Error", ERROR_SCHEMA, "Too many requests; retry after Retry-After seconds."),
 }
 # Refusals of gunicorn (gunicorn.conf.py, its default limits), before the request reaches
