@@ -7,8 +7,10 @@ from typing import Any
 from django import forms
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
 from django.forms.boundfield import BoundWidget
 
+from activities.idempotency import new_form_token
 from activities.models import Activity
 from activities.querysets import releasability_choices
 from goals.models import PartnershipGoal, PriorityIssue, Programme, StrategicObjective
@@ -122,9 +124,23 @@ class ActivityPageForm(PageFormMixin, ActivityForm):
         error_messages=VERSION_ERRORS,
     )
 
+    # A new activity's form is single-use: the token it was served with is consumed when
+    # the activity is logged, so sending the form again (Back, then Log activity) does
+    # not log it twice (see ActivityCreateView.form_valid).
+    form_token = forms.CharField(
+        widget=forms.HiddenInput,
+        required=False,
+        validators=[RegexValidator(r"^[A-Za-z0-9_-]{20,64}\Z")],
+        error_messages={"invalid": "This form is not valid any more: open a new one."},
+    )
+
     def __init__(self, *args: Any, programme: Programme, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.programme = programme
+        if self.instance.pk:
+            del self.fields["form_token"]  # an edit is guarded by its version instead
+        else:
+            self.fields["form_token"].initial = new_form_token()
         if self.instance.pk:
             self.fields["version"].initial = self.instance.version
         self.fields["programme"].initial = programme.pk

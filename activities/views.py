@@ -11,7 +11,7 @@ from django.contrib.auth.mixins import PermissionRequiredMixin
 from django.contrib.auth.models import AnonymousUser, User
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db import IntegrityError
+from django.db import IntegrityError, transaction
 from django.db.models import Model, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect
@@ -29,11 +29,12 @@ from django.views.generic import (
     UpdateView,
 )
 
+from activities import idempotency
 from activities.exports import activities_csv_response
 from activities.filters import ActivityFilterSet
 from activities.forms import ActivityDeleteForm, ActivityPageForm
 from activities.history import changes_since, past_withheld_from, readable_change_log
-from activities.models import Activity, Releasability
+from activities.models import Activity, CreationKey, Releasability
 from activities.querysets import (
     RESTORE_PERMISSIONS,
     deleted_activities,
@@ -305,12 +306,44 @@ class ActivityCreateView(RolePermissionMixin, CreateView):
         return context
 
     def form_valid(self, form: ActivityPageForm) -> HttpResponse:
+        token = form.cleaned_data.get("form_token")
         try:
-            activity = create_activity(user=self.request.user, data=form_data(form))
+            if not token:  # a form not served by this page (scripts, older tabs)
+                activity = create_activity(user=self.request.user, data=form_data(form))
+            else:
+                # The token is consumed in the transaction that logs the activity: if
+                # logging fails, the form can be corrected and sent again.
+                with transaction.atomic():
+                    key, fresh = idempotency.claim(
+                        user=self.request.user, door=CreationKey.Door.PAGE, key=token
+                    )
+                    if not fresh:
+                        return self.already_logged(key)
+                    activity = create_activity(user=self.request.user, data=form_data(form))
+                    key.activity = activity
+                    key.save(update_fields=["activity"])
         except ValidationError as error:
             form.add_error(None, error)  # the service's last word, placed by its field
             return self.form_invalid(form)
         messages.success(self.request, f"The activity “{activity.title}” was logged.")
+        return redirect(activity)
+
+    def already_logged(self, key: CreationKey) -> HttpResponse:
+        """This form was sent before (Back, then Log activity; or a double click): go to
+        the activity it logged then, and log nothing more."""
+        activity = Activity.objects.visible_to(self.request.user).filter(pk=key.activity_id).first()
+        if activity is None:
+            messages.info(
+                self.request,
+                "This form was already sent and its activity logged (it has been deleted "
+                "since); nothing was logged again.",
+            )
+            return redirect("activities:list")
+        messages.info(
+            self.request,
+            f"This form was already sent: “{activity.title}” was logged then, so nothing was "
+            "logged again. Use “Log a similar activity” to log another like it.",
+        )
         return redirect(activity)
 
 
@@ -380,6 +413,7 @@ class ActivityUpdateView(RolePermissionMixin, VisibleActivityMixin, UpdateView):
         data = self.request.POST.copy()
         data["programme"] = programme.pk  # fixed (and so not sent) on the edit form
         data.pop("version", None)
+        data["form_token"] = idempotency.new_form_token()  # single-use, as any new form
         form = ActivityPageForm(data, programme=programme, user=self.request.user)
         form.is_valid()  # shows what would stop it being logged, as the create page would
         context = {
