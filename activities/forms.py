@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.forms.boundfield import BoundWidget
 
-from activities.idempotency import new_form_token
+from activities.idempotency import FORM_TOKEN, new_form_token
 from activities.models import Activity
 from activities.querysets import releasability_choices
 from goals.models import PartnershipGoal, PriorityIssue, Programme, StrategicObjective
@@ -130,7 +130,7 @@ class ActivityPageForm(PageFormMixin, ActivityForm):
     form_token = forms.CharField(
         widget=forms.HiddenInput,
         required=False,
-        validators=[RegexValidator(r"^[A-Za-z0-9_-]{20,64}\Z")],
+        validators=[RegexValidator(FORM_TOKEN)],
         error_messages={"invalid": "This form is not valid any more: open a new one."},
     )
 

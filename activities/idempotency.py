@@ -11,18 +11,29 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import secrets
 from datetime import timedelta
 from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import IntegrityError, transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from activities.models import CreationKey
 
 LIFETIME = timedelta(hours=24)
 MAX_KEY_LENGTH = 255
+# What new_form_token() makes (43 characters), with some slack; anything else is tampering.
+FORM_TOKEN = re.compile(r"^[A-Za-z0-9_-]{20,64}\Z")
+
+
+def live_keys(*, user: AbstractBaseUser, door: str) -> QuerySet[CreationKey]:
+    """A user's keys of a door that have not expired."""
+    return CreationKey.objects.filter(
+        user=user, door=door, created_at__gte=timezone.now() - LIFETIME
+    )
 
 
 def claim(

@@ -286,8 +286,36 @@ class ActivityCreateView(RolePermissionMixin, CreateView):
         self.programme = self.get_programme()
         return super().dispatch(request, *args, **kwargs)
 
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        # Each new form gets its one-time token in its URL, so that Back comes to the same
+        # form (and token) even when the browser fetches the page again rather than
+        # showing it from its cache: sending it again then logs nothing more.
+        token = request.GET.get("form", "")
+        if not idempotency.FORM_TOKEN.fullmatch(token):
+            query = request.GET.copy()
+            query["form"] = idempotency.new_form_token()
+            return redirect(f"{request.path}?{query.urlencode()}")
+        self.form_token = token
+        return super().get(request, *args, **kwargs)
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        # A form already sent is answered as such whatever it now holds (fields emptied or
+        # changed after Back); the claim in form_valid() remains what guarantees it.
+        token = request.POST.get("form_token", "")
+        if idempotency.FORM_TOKEN.fullmatch(token):
+            key = (
+                idempotency.live_keys(user=request.user, door=CreationKey.Door.PAGE)
+                .filter(key=token)
+                .first()
+            )
+            if key is not None:
+                return self.already_logged(key)
+        return super().post(request, *args, **kwargs)
+
     def get_initial(self) -> dict[str, Any]:
         initial = super().get_initial()
+        if getattr(self, "form_token", None):
+            initial["form_token"] = self.form_token
         if self.source is not None:
             for name in SIMILAR_FIELDS:
                 initial[name] = getattr(self.source, name)
@@ -303,7 +331,22 @@ class ActivityCreateView(RolePermissionMixin, CreateView):
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         context.update(source=self.source, programme=self.programme, programmes=self.programmes)
+        if self.request.method == "GET" and getattr(self, "form_token", None):
+            # Back to a form already sent: say so at once, before it is sent again.
+            context["already_logged"] = self.logged_with(self.form_token)
         return context
+
+    def logged_with(self, token: str) -> Activity | None:
+        """The activity this user logged with the form of `token` (if it was sent, is
+        still known, and is visible to them)."""
+        key = (
+            idempotency.live_keys(user=self.request.user, door=CreationKey.Door.PAGE)
+            .filter(key=token)
+            .first()
+        )
+        if key is None or key.activity_id is None:
+            return None
+        return Activity.objects.visible_to(self.request.user).filter(pk=key.activity_id).first()
 
     def form_valid(self, form: ActivityPageForm) -> HttpResponse:
         token = form.cleaned_data.get("form_token")

@@ -65,7 +65,7 @@ def test_editor_logs_an_activity_against_two_goals_and_lands_on_its_page(
 
 
 def test_the_form_uses_the_model_field_names_native_dates_and_groups_goals(editor_client):
-    response = editor_client.get(NEW)
+    response = editor_client.get(NEW, follow=True)
     html = response.text
     for name in [
         "title",
@@ -169,7 +169,7 @@ def test_log_a_similar_activity_prefills_the_form_from_an_earlier_one(editor_cli
         participants=40,
         outcome="Agreed next steps.",
     )
-    response = editor_client.get(NEW, {"from": source.pk})
+    response = editor_client.get(NEW, {"from": source.pk}, follow=True)
     form = response.context["form"]
     assert form["title"].value() == "Annual staff talks"
     assert form["location"].value() == "Brussels"
@@ -186,7 +186,7 @@ def test_log_a_similar_activity_prefills_the_form_from_an_earlier_one(editor_cli
 
 
 def test_a_goal_page_link_ticks_that_goal(editor_client, goals):
-    response = editor_client.get(NEW, {"goal": goals[6].pk})
+    response = editor_client.get(NEW, {"goal": goals[6].pk}, follow=True)
     assert response.context["form"]["goals"].value() == [str(goals[6].pk)]
 
 
@@ -196,11 +196,11 @@ def test_the_form_offers_the_chosen_programme_goals_and_defaults_to_the_current_
     older = ProgrammeFactory(partner="Japan", start_year=2019, end_year=2022)
     old_goal = PartnershipGoalFactory(programme=older, title="An old goal")
 
-    response = editor_client.get(NEW)
+    response = editor_client.get(NEW, follow=True)
     assert response.context["programme"] == japan
     assert "An old goal" not in response.text
 
-    response = editor_client.get(NEW, {"programme": older.pk})
+    response = editor_client.get(NEW, {"programme": older.pk}, follow=True)
     assert response.context["programme"] == older
     assert list(response.context["form"].fields["goals"].queryset) == [old_goal]
 

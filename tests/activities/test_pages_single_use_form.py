@@ -20,7 +20,7 @@ NEW = reverse("activities:create")
 
 def served_form(client, japan) -> dict:
     """What the new-activity page serves, filled in as a user would."""
-    page = client.get(NEW).text
+    page = client.get(NEW, follow=True).text
     token = re.search(r'name="form_token" value="([^"]+)"', page).group(1)
     return {
         "programme": japan.pk,
@@ -45,6 +45,43 @@ def test_sending_the_form_again_logs_nothing_and_goes_to_the_first(client, edito
     assert "This form was already sent: “Staff talks” was logged then" in again.text
     assert Activity.objects.count() == 1
     assert Activity.objects.get().title == "Staff talks"
+
+
+def test_the_form_gets_its_token_in_its_url_keeping_the_other_parameters(client, editor, japan):
+    client.force_login(editor)
+    goal = japan.partnership_goals.order_by("order").first()
+    response = client.get(NEW, {"programme": japan.pk, "goal": goal.pk})
+    assert response.status_code == 302
+    location = response["Location"]
+    assert location.startswith(f"{NEW}?programme={japan.pk}&goal={goal.pk}&form=")
+    token = location.rsplit("form=", 1)[1]
+    page = client.get(location).text
+    assert f'name="form_token" value="{token}"' in page
+    # The same URL (Back, even fetched again) serves the same token.
+    assert f'name="form_token" value="{token}"' in client.get(location).text
+
+
+def test_back_to_a_sent_form_says_so_and_sending_it_even_emptied_goes_to_the_first(
+    client, editor, japan
+):
+    client.force_login(editor)
+    opened = client.get(NEW, follow=True)
+    url = opened.redirect_chain[-1][0]
+    form = served_form(client, japan)
+    form["form_token"] = url.rsplit("form=", 1)[1]
+    client.post(url, form)
+    activity = Activity.objects.get()
+    back = client.get(url).text
+    assert 'id="already-logged"' in back and "“Staff talks” was logged with it" in back
+    again = client.post(url, {"form_token": form["form_token"], "programme": japan.pk})
+    assert again["Location"] == activity.get_absolute_url()
+    assert Activity.objects.count() == 1
+
+
+def test_a_tampered_token_in_the_url_gets_a_new_form(client, editor):
+    client.force_login(editor)
+    response = client.get(NEW, {"form": "<script>"})
+    assert response.status_code == 302 and "%3Cscript%3E" not in response["Location"]
 
 
 def test_each_new_form_has_its_own_token(client, editor, japan):
