@@ -5,6 +5,7 @@ keep to it, with a message on the date concerned."""
 import datetime
 
 import pytest
+import tablib
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 from hypothesis import HealthCheck, given, settings
@@ -110,3 +111,16 @@ def test_a_date_is_refused_exactly_when_outside_the_programme_years(japan, start
     errors = ActivityFactory.build(programme=japan, start_date=start, end_date=end).date_errors()
     assert ("start_date" in errors) == (start.year not in japan.years)
     assert ("end_date" in errors) == (end.year not in japan.years)
+
+
+def test_the_import_reports_a_date_outside_the_programme_on_its_row(japan, superuser):
+    # The spreadsheet helpers of the import tests, so the row follows the import format.
+    from activities.resources import ActivityResource
+    from tests.activities.test_import_export import HEADER, row
+
+    dataset = tablib.Dataset(
+        row(japan, title="Good row"), row(japan, start_date="1999-03-05"), headers=HEADER
+    )
+    result = ActivityResource().import_data(dataset, dry_run=True, user=superuser)
+    assert [r.error_dict for r in result.invalid_rows] == [{"start_date": [MESSAGE]}]
+    assert not Activity.objects.exists()
