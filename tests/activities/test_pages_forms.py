@@ -33,7 +33,10 @@ def form_data(japan, framework_goals, **overrides):
         "title": "Table-top exercise on crisis response",
         "activity_type": "exercise",
         "status": "completed",
-        "start_date": (timezone.localdate() - datetime.timedelta(days=7)).isoformat(),
+        # Last week, or the programme's last day once it is over (dates must fall within it).
+        "start_date": min(
+            timezone.localdate() - datetime.timedelta(days=7), datetime.date(japan.end_year, 12, 31)
+        ).isoformat(),
         "end_date": "",
         "goals": [framework_goals[0].pk, framework_goals[1].pk],
         "objectives": [StrategicObjective.objects.filter(programme=japan).first().pk],

@@ -39,7 +39,10 @@ def test_an_editor_logs_an_activity_and_finds_it_in_the_filtered_list(page: Page
     japan = Programme.objects.get(partner="Japan")
     goals = list(PartnershipGoal.objects.filter(programme=japan).order_by("order"))
     ActivityFactory(programme=japan, title="Unrelated talks", goals=[goals[6]])
-    last_week = timezone.localdate() - datetime.timedelta(days=7)
+    # Last week, or the programme's last day once it is over (dates must fall within it).
+    last_week = min(
+        timezone.localdate() - datetime.timedelta(days=7), datetime.date(japan.end_year, 12, 31)
+    )
     log_in(page, live_server.url, "editor")
 
     page.get_by_role("link", name="+ Log an activity").first.click()
