@@ -126,7 +126,8 @@ def _status_for(rng: random.Random, start: datetime.date, today: datetime.date) 
 def _activities(rng: random.Random, programme: Programme, count: int, user) -> Iterator[Activity]:
     today = timezone.localdate()
     first = datetime.date(programme.start_year, 1, 1)
-    span = (datetime.date(programme.end_year, 12, 31) - first).days
+    last = datetime.date(programme.end_year, 12, 31)
+    span = (last - first).days
     now = timezone.now()
     for number in range(count):
         activity_type = rng.choice(ActivityType.values)
@@ -144,7 +145,8 @@ def _activities(rng: random.Random, programme: Programme, count: int, user) -> I
             status=_status_for(rng, start, today),
             releasability=rng.choices(Releasability.values, weights=[20, 70, 10])[0],
             start_date=start,
-            end_date=start + datetime.timedelta(days=length) if length else None,
+            # Within the programme's years, as Activity.clean() requires.
+            end_date=min(start + datetime.timedelta(days=length), last) if length else None,
             location=rng.choice(PLACES),
             lead_organisation=rng.choice(LEADS),
             participants=participants,

@@ -7,8 +7,10 @@ from typing import Any
 from django import forms
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
 from django.forms.boundfield import BoundWidget
 
+from activities.idempotency import FORM_TOKEN, new_form_token
 from activities.models import Activity
 from activities.querysets import releasability_choices
 from goals.models import PartnershipGoal, PriorityIssue, Programme, StrategicObjective
@@ -17,6 +19,12 @@ from itpp.history import m2m_ids
 
 # The largest version the column holds (PostgreSQL integer); a larger one is a form error.
 MAX_VERSION = 2**31 - 1
+MISSING_VERSION = (
+    "This form did not carry a valid version of the activity it was opened on, so nothing "
+    "was saved. Open the activity again and make your change there."
+)
+# Every way the hidden version can be wrong gets the same, actionable message.
+VERSION_ERRORS = dict.fromkeys(("required", "invalid", "min_value", "max_value"), MISSING_VERSION)
 
 
 class ActivityForm(forms.ModelForm):
@@ -107,13 +115,32 @@ class ActivityPageForm(PageFormMixin, ActivityForm):
         }
 
     # The version the user started from: saving over a newer one is refused (no lost edits).
+    # Required when editing (see clean()); a new activity has none.
     version = forms.IntegerField(
-        widget=forms.HiddenInput, required=False, min_value=1, max_value=MAX_VERSION
+        widget=forms.HiddenInput,
+        required=False,
+        min_value=1,
+        max_value=MAX_VERSION,
+        error_messages=VERSION_ERRORS,
+    )
+
+    # A new activity's form is single-use: the token it was served with is consumed when
+    # the activity is logged, so sending the form again (Back, then Log activity) does
+    # not log it twice (see ActivityCreateView.form_valid).
+    form_token = forms.CharField(
+        widget=forms.HiddenInput,
+        required=False,
+        validators=[RegexValidator(FORM_TOKEN)],
+        error_messages={"invalid": "This form is not valid any more: open a new one."},
     )
 
     def __init__(self, *args: Any, programme: Programme, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.programme = programme
+        if self.instance.pk:
+            del self.fields["form_token"]  # an edit is guarded by its version instead
+        else:
+            self.fields["form_token"].initial = new_form_token()
         if self.instance.pk:
             self.fields["version"].initial = self.instance.version
         self.fields["programme"].initial = programme.pk
@@ -123,6 +150,18 @@ class ActivityPageForm(PageFormMixin, ActivityForm):
             programme=programme
         ).select_related("priority_issue")
         self.fields["objectives"].queryset = StrategicObjective.objects.filter(programme=programme)
+
+    def clean(self) -> dict:
+        cleaned_data = super().clean()
+        # An edit must say which version it was made on, or it could overwrite a newer one
+        # unseen; a new activity has no version yet.
+        if (
+            self.instance.pk
+            and "version" not in self._errors
+            and cleaned_data.get("version") is None
+        ):
+            self.add_error("version", MISSING_VERSION)
+        return cleaned_data
 
     def goal_groups(self) -> list[tuple[PriorityIssue, list[BoundWidget]]]:
         """The goal checkboxes grouped under their priority issue, in programme order."""
@@ -137,4 +176,9 @@ class ActivityDeleteForm(forms.Form):
     """The delete confirmation: the version the user saw, so that a change made since is
     shown to them rather than deleted unseen."""
 
-    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1, max_value=MAX_VERSION)
+    version = forms.IntegerField(
+        widget=forms.HiddenInput,
+        min_value=1,
+        max_value=MAX_VERSION,
+        error_messages=VERSION_ERRORS,
+    )

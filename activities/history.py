@@ -6,9 +6,11 @@ from collections.abc import Iterable
 from datetime import date
 from typing import Any
 
+from django.contrib.auth.models import AnonymousUser, User
 from django.db.models import Model, QuerySet
 
 from activities.models import Activity, Ally
+from activities.querysets import visibility
 from goals.models import PartnershipGoal, PriorityIssue, Programme, StrategicObjective
 from itpp.history import change_log, plain_value, snapshot
 
@@ -85,7 +87,29 @@ def readable_change_log(history: QuerySet, model: type[Model] = Activity) -> lis
     return entries
 
 
-def changes_since(activity_id: int, version: int | None, proposed: dict[str, Any]) -> dict:
+def past_withheld_from(user: User | AnonymousUser, activity_id: int) -> bool:
+    """Whether `user` may not read the change log of an activity: some version of it (or
+    the live row) is one they may not see, so its past held content not for them.
+
+    The one rule for every door that shows an activity's past: the API's history (404),
+    the detail page's change log and the edit and delete conflict messages (withheld).
+    """
+    gate = visibility(user)
+    if gate is None:
+        return False
+    return (
+        Activity.history.filter(id=activity_id).exclude(gate).exists()
+        or Activity.objects.filter(pk=activity_id).exclude(gate).exists()
+    )
+
+
+def changes_since(
+    activity_id: int,
+    version: int | None,
+    proposed: dict[str, Any],
+    *,
+    user: User | AnonymousUser,
+) -> dict:
     """What others saved over `version` of an activity, set against what a writer
     proposes (model field values, links as objects), for telling them of a conflict.
 
@@ -94,12 +118,19 @@ def changes_since(activity_id: int, version: int | None, proposed: dict[str, Any
     `lines` are (label, now, yours) in words, for each field someone else changed whose
     value now differs from the proposed one. When that version is not in the history
     (an unknown number), every field that differs is listed, with the last save.
+    When the activity's past is withheld from `user` (see `past_withheld_from`), `saves`
+    is empty and `withheld` true; `lines` still compare today's values (which they see)
+    with theirs.
     """
+    withheld = past_withheld_from(user, activity_id)
     records = Activity.history.filter(id=activity_id)
     base = records.filter(version=version).order_by("-history_id").first() if version else None
     current = records.order_by("-history_id").first()
-    saves = readable_change_log(records)
-    saves = [e for e in saves if e["history_id"] > base.history_id] if base else saves[:1]
+    if withheld:
+        saves = []
+    else:
+        saves = readable_change_log(records)
+        saves = [e for e in saves if e["history_id"] > base.history_id] if base else saves[:1]
     now = snapshot(current) if current else {}
     before = snapshot(base) if base else None
     conflicts = {
@@ -109,4 +140,4 @@ def changes_since(activity_id: int, version: int | None, proposed: dict[str, Any
         and now[name] != plain_value(value)
         and (before is None or before.get(name) != now[name])
     }
-    return {"saves": saves, "lines": readable_changes(conflicts)}
+    return {"saves": saves, "lines": readable_changes(conflicts), "withheld": withheld}

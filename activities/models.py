@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import date
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -198,15 +199,35 @@ class Activity(models.Model):
 
     def clean(self) -> None:
         super().clean()
+        errors: dict[str, str] = {}
         # Depends on today's date, so it cannot be a database constraint.
         if (
             self.status == ActivityStatus.COMPLETED
-            and self.start_date
+            and isinstance(self.start_date, date)
             and self.start_date > timezone.localdate()
         ):
-            raise ValidationError(
-                {"status": "An activity that starts in the future cannot be completed yet."}
-            )
+            errors["status"] = "An activity that starts in the future cannot be completed yet."
+        errors.update(self.date_errors())
+        if errors:
+            raise ValidationError(errors)
+
+    def date_errors(self) -> dict[str, str]:
+        """An activity's dates fall within its programme's years: one of 1999 in the
+        2023–2026 programme would stretch every chart over decades. Another table decides
+        it, so it cannot be a CHECK constraint; forms, API, admin and import all get it
+        through `full_clean()`."""
+        if self.programme_id is None:
+            return {}
+        programme = self.programme
+        errors = {}
+        for name in ("start_date", "end_date"):
+            value = getattr(self, name)
+            if isinstance(value, date) and value.year not in programme.years:
+                errors[name] = (
+                    f"Choose a date within the programme's years: {programme.start_year} "
+                    f"to {programme.end_year}."
+                )
+        return errors
 
     @staticmethod
     def clean_links(
@@ -244,3 +265,44 @@ class DeletedActivity(Activity.history.model):
         verbose_name = "deleted activity"
         verbose_name_plural = "deleted activities"
         default_permissions = ()
+
+
+class CreationKey(models.Model):
+    """A key that makes creating an activity happen once: the API's `Idempotency-Key` and
+    the new-activity page's one-time form token (see activities.idempotency).
+
+    The unique constraint, not a read before the write, is what stops a second creation:
+    of two concurrent requests with one key, the second waits on the first's uncommitted
+    row and then finds it. Keys are kept 24 hours.
+    """
+
+    class Door(models.TextChoices):
+        API = "api", "API (Idempotency-Key)"
+        PAGE = "page", "New-activity page (form token)"
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    door = models.CharField(max_length=4, choices=Door.choices)
+    key = models.CharField(max_length=255)
+    # What the API request asked for (a hash of its body): the same key with another body
+    # is refused, not answered with the first response.
+    fingerprint = models.CharField(max_length=64, blank=True)
+    activity = models.ForeignKey(
+        Activity, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    # The first response of the API, given again to a retry.
+    status_code = models.PositiveSmallIntegerField(null=True, blank=True)
+    response_body = models.TextField(blank=True)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "door", "key"], name="creation_key_unique_per_user_and_door"
+            ),
+            models.CheckConstraint(
+                condition=Q(door__in=["api", "page"]), name="creation_key_door_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.door} key of user {self.user_id}"

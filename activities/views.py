@@ -11,7 +11,7 @@ from django.contrib.auth.mixins import PermissionRequiredMixin
 from django.contrib.auth.models import AnonymousUser, User
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db import IntegrityError
+from django.db import IntegrityError, transaction
 from django.db.models import Model, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect
@@ -29,11 +29,12 @@ from django.views.generic import (
     UpdateView,
 )
 
+from activities import idempotency
 from activities.exports import activities_csv_response
 from activities.filters import ActivityFilterSet
 from activities.forms import ActivityDeleteForm, ActivityPageForm
-from activities.history import changes_since, readable_change_log
-from activities.models import Activity, Releasability
+from activities.history import changes_since, past_withheld_from, readable_change_log
+from activities.models import Activity, CreationKey, Releasability
 from activities.querysets import (
     RESTORE_PERMISSIONS,
     deleted_activities,
@@ -220,8 +221,11 @@ class ActivityDetailView(RolePermissionMixin, VisibleActivityMixin, DetailView):
     context_object_name = "activity"
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
-        history = readable_change_log(self.object.history.all())
-        return super().get_context_data(history=history, **kwargs)
+        # One rule with the API's history (404 there): a past that held restricted content
+        # is withheld as a whole from those who may not see restricted activities.
+        withheld = past_withheld_from(self.request.user, self.object.pk)
+        history = [] if withheld else readable_change_log(self.object.history.all())
+        return super().get_context_data(history=history, history_withheld=withheld, **kwargs)
 
 
 def form_data(form: ActivityPageForm) -> dict[str, Any]:
@@ -282,8 +286,36 @@ class ActivityCreateView(RolePermissionMixin, CreateView):
         self.programme = self.get_programme()
         return super().dispatch(request, *args, **kwargs)
 
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        # Each new form gets its one-time token in its URL, so that Back comes to the same
+        # form (and token) even when the browser fetches the page again rather than
+        # showing it from its cache: sending it again then logs nothing more.
+        token = request.GET.get("form", "")
+        if not idempotency.FORM_TOKEN.fullmatch(token):
+            query = request.GET.copy()
+            query["form"] = idempotency.new_form_token()
+            return redirect(f"{request.path}?{query.urlencode()}")
+        self.form_token = token
+        return super().get(request, *args, **kwargs)
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        # A form already sent is answered as such whatever it now holds (fields emptied or
+        # changed after Back); the claim in form_valid() remains what guarantees it.
+        token = request.POST.get("form_token", "")
+        if idempotency.FORM_TOKEN.fullmatch(token):
+            key = (
+                idempotency.live_keys(user=request.user, door=CreationKey.Door.PAGE)
+                .filter(key=token)
+                .first()
+            )
+            if key is not None:
+                return self.already_logged(key)
+        return super().post(request, *args, **kwargs)
+
     def get_initial(self) -> dict[str, Any]:
         initial = super().get_initial()
+        if getattr(self, "form_token", None):
+            initial["form_token"] = self.form_token
         if self.source is not None:
             for name in SIMILAR_FIELDS:
                 initial[name] = getattr(self.source, name)
@@ -299,15 +331,62 @@ class ActivityCreateView(RolePermissionMixin, CreateView):
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         context.update(source=self.source, programme=self.programme, programmes=self.programmes)
+        if self.request.method == "GET" and getattr(self, "form_token", None):
+            # Back to a form already sent: say so at once, before it is sent again.
+            context["already_logged"] = self.logged_with(self.form_token)
         return context
 
+    def logged_with(self, token: str) -> Activity | None:
+        """The activity this user logged with the form of `token` (if it was sent, is
+        still known, and is visible to them)."""
+        key = (
+            idempotency.live_keys(user=self.request.user, door=CreationKey.Door.PAGE)
+            .filter(key=token)
+            .first()
+        )
+        if key is None or key.activity_id is None:
+            return None
+        return Activity.objects.visible_to(self.request.user).filter(pk=key.activity_id).first()
+
     def form_valid(self, form: ActivityPageForm) -> HttpResponse:
+        token = form.cleaned_data.get("form_token")
         try:
-            activity = create_activity(user=self.request.user, data=form_data(form))
+            if not token:  # a form not served by this page (scripts, older tabs)
+                activity = create_activity(user=self.request.user, data=form_data(form))
+            else:
+                # The token is consumed in the transaction that logs the activity: if
+                # logging fails, the form can be corrected and sent again.
+                with transaction.atomic():
+                    key, fresh = idempotency.claim(
+                        user=self.request.user, door=CreationKey.Door.PAGE, key=token
+                    )
+                    if not fresh:
+                        return self.already_logged(key)
+                    activity = create_activity(user=self.request.user, data=form_data(form))
+                    key.activity = activity
+                    key.save(update_fields=["activity"])
         except ValidationError as error:
             form.add_error(None, error)  # the service's last word, placed by its field
             return self.form_invalid(form)
         messages.success(self.request, f"The activity “{activity.title}” was logged.")
+        return redirect(activity)
+
+    def already_logged(self, key: CreationKey) -> HttpResponse:
+        """This form was sent before (Back, then Log activity; or a double click): go to
+        the activity it logged then, and log nothing more."""
+        activity = Activity.objects.visible_to(self.request.user).filter(pk=key.activity_id).first()
+        if activity is None:
+            messages.info(
+                self.request,
+                "This form was already sent and its activity logged (it has been deleted "
+                "since); nothing was logged again.",
+            )
+            return redirect("activities:list")
+        messages.info(
+            self.request,
+            f"This form was already sent: “{activity.title}” was logged then, so nothing was "
+            "logged again. Use “Log a similar activity” to log another like it.",
+        )
         return redirect(activity)
 
 
@@ -355,7 +434,11 @@ class ActivityUpdateView(RolePermissionMixin, VisibleActivityMixin, UpdateView):
     def conflict(self, form: ActivityPageForm, current: Activity) -> HttpResponse:
         """Someone saved in between: save nothing, keep the user's input, and say who
         saved when, and each field they changed as it now is beside the user's value."""
-        report = changes_since(current.pk, form.cleaned_data.get("version"), form_data(form))
+        if not Activity.objects.visible_to(self.request.user).filter(pk=current.pk).exists():
+            raise Http404("No such activity.")  # restricted in the meantime
+        report = changes_since(
+            current.pk, form.cleaned_data.get("version"), form_data(form), user=self.request.user
+        )
         # Saving again is now a conscious choice over the version the user has just seen.
         form.data = form.data.copy()
         form.data["version"] = current.version
@@ -373,6 +456,7 @@ class ActivityUpdateView(RolePermissionMixin, VisibleActivityMixin, UpdateView):
         data = self.request.POST.copy()
         data["programme"] = programme.pk  # fixed (and so not sent) on the edit form
         data.pop("version", None)
+        data["form_token"] = idempotency.new_form_token()  # single-use, as any new form
         form = ActivityPageForm(data, programme=programme, user=self.request.user)
         form.is_valid()  # shows what would stop it being logged, as the create page would
         context = {
@@ -420,7 +504,12 @@ class ActivityDeleteView(RolePermissionMixin, VisibleActivityMixin, DeleteView):
             if conflict.current is None:
                 messages.info(self.request, f"“{title}” was already deleted.")
                 return redirect(self.success_url)
-            report = changes_since(conflict.current.pk, form.cleaned_data["version"], {})
+            current = Activity.objects.visible_to(self.request.user).filter(pk=conflict.current.pk)
+            if not current.exists():
+                raise Http404("No such activity.") from None  # restricted in the meantime
+            report = changes_since(
+                conflict.current.pk, form.cleaned_data["version"], {}, user=self.request.user
+            )
             self.object = conflict.current
             form = ActivityDeleteForm(initial={"version": conflict.current.version})
             return self.render_to_response(self.get_context_data(form=form, conflict=report))

@@ -3,13 +3,15 @@ change history and restoring deleted activities."""
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import replace
 from datetime import date
 from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db import IntegrityError
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
 from django.http import Http404, StreamingHttpResponse
 from drf_spectacular.types import OpenApiTypes
@@ -25,7 +27,7 @@ from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from activities import rows, services
+from activities import idempotency, rows, services
 from activities.api.serializers import (
     ActivitySerializer,
     AllySerializer,
@@ -33,9 +35,10 @@ from activities.api.serializers import (
 )
 from activities.exports import CHUNK_SIZE, csv_lines, csv_response
 from activities.filters import ActivityFilterSet
-from activities.models import Activity, Ally
-from activities.querysets import RESTORE_PERMISSIONS, visibility
-from itpp.api.exceptions import Conflict, PreconditionFailed
+from activities.history import past_withheld_from
+from activities.models import Activity, Ally, CreationKey
+from activities.querysets import RESTORE_PERMISSIONS
+from itpp.api.exceptions import Conflict, IdempotencyKeyReused, PreconditionFailed
 from itpp.api.pagination import Keyset, PageOrCursorPagination, iso_date, positive_id
 from itpp.api.permissions import ModelPermissions
 from itpp.api.views import ModelViewSet, ReadOnlyModelViewSet
@@ -55,6 +58,21 @@ IF_MATCH = OpenApiParameter(
     description=(
         'The ETag last read, e.g. `"3"`: the write happens only if the activity is still at '
         "that version (else 412 and nothing changes). Without it the write goes through."
+    ),
+)
+# What an Idempotency-Key may be: visible ASCII, as a UUID or any client's token is.
+IDEMPOTENCY_KEY_FORMAT = re.compile(rf"[\x21-\x7e]{{1,{idempotency.MAX_KEY_LENGTH}}}")
+IDEMPOTENCY_KEY = OpenApiParameter(
+    "Idempotency-Key",
+    OpenApiTypes.STR,
+    location=OpenApiParameter.HEADER,
+    required=False,
+    pattern=r"^[!-~]{1,255}$",
+    description=(
+        "A key of your choice (e.g. a UUID) that makes a retry safe: the same key from the "
+        "same user within 24 hours returns the first response (status and body, with "
+        "`Idempotent-Replayed: true`) and creates nothing; the same key with a different "
+        "body is 422. A request that failed (4xx) does not use up its key."
     ),
 )
 ETAG = OpenApiParameter(
@@ -125,7 +143,7 @@ class AllyViewSet(ReadOnlyModelViewSet):
 
 @extend_schema_view(
     retrieve=extend_schema(parameters=[ETAG]),
-    create=extend_schema(parameters=[ETAG]),
+    create=extend_schema(parameters=[IDEMPOTENCY_KEY, ETAG]),
     update=extend_schema(parameters=[IF_MATCH, ETAG]),
     partial_update=extend_schema(parameters=[IF_MATCH, ETAG]),
     destroy=extend_schema(parameters=[IF_MATCH]),
@@ -144,6 +162,7 @@ class ActivityViewSet(ModelViewSet):
     expected_version: int | None = None
     # Answers beyond the common ones, for the schema (see itpp.api.schema).
     schema_error_codes = {
+        "create": ["422"],
         "update": ["412"],
         "partial_update": ["412"],
         "destroy": ["400", "412"],
@@ -173,6 +192,34 @@ class ActivityViewSet(ModelViewSet):
 
     def get_serializer_context(self) -> dict[str, Any]:
         return {**super().get_serializer_context(), "expected_version": self.expected_version}
+
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        key = request.headers.get("Idempotency-Key")
+        if key is None:
+            return super().create(request, *args, **kwargs)
+        if not IDEMPOTENCY_KEY_FORMAT.fullmatch(key):
+            raise exceptions.ValidationError(
+                {"Idempotency-Key": ["Send 1 to 255 visible ASCII characters, e.g. a UUID."]}
+            )
+        body = idempotency.fingerprint(request.data)
+        # The key is claimed in the transaction that creates the activity: a failed
+        # request rolls it back too, and a concurrent retry waits for this one's answer.
+        with transaction.atomic():
+            record, fresh = idempotency.claim(
+                user=request.user, door=CreationKey.Door.API, key=key, fingerprint=body
+            )
+            if not fresh:
+                if record.fingerprint != body:
+                    raise IdempotencyKeyReused()
+                replay = Response(json.loads(record.response_body), status=record.status_code)
+                replay["Idempotent-Replayed"] = "true"
+                return replay
+            response = super().create(request, *args, **kwargs)
+            record.activity_id = response.data["id"]
+            record.status_code = response.status_code
+            record.response_body = json.dumps(response.data, cls=DjangoJSONEncoder)
+            record.save(update_fields=["activity", "status_code", "response_body"])
+        return response
 
     def perform_destroy(self, instance: Activity) -> None:
         services.delete_activity(
@@ -265,11 +312,10 @@ class ActivityViewSet(ModelViewSet):
         """The historical rows of an activity, live or deleted; 404 unless the user may
         see every version of it (a once-restricted past stays hidden)."""
         records = Activity.history.filter(id=activity_id)
-        live = Activity.objects.filter(pk=activity_id)
-        if not records.exists() and not live.exists():
+        if not records.exists() and not Activity.objects.filter(pk=activity_id).exists():
             raise Http404
-        gate = visibility(self.request.user)
-        if gate is not None and (records.exclude(gate).exists() or live.exclude(gate).exists()):
+        # The same rule as the detail page's change log and the conflict messages.
+        if past_withheld_from(self.request.user, activity_id):
             raise Http404
         return records
 

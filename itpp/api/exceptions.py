@@ -30,6 +30,17 @@ class Conflict(exceptions.APIException):
     default_code = "conflict"
 
 
+class IdempotencyKeyReused(exceptions.APIException):
+    """An Idempotency-Key already used (within 24 hours) for a request with another body."""
+
+    status_code = status.HTTP_422_UNPROCESSABLE_ENTITY
+    default_detail = (
+        "This Idempotency-Key was already used for a different request. Use a new key for "
+        "a new request, or send the same body to get the first response again."
+    )
+    default_code = "idempotency_key_reused"
+
+
 class PreconditionFailed(exceptions.APIException):
     """An If-Match that no longer matches: someone else changed the object meanwhile."""
 

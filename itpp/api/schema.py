@@ -40,20 +40,39 @@ ERRORS = {
     "409": ("Error", ERROR_SCHEMA, "The object is not in a state that allows this."),
     "412": ("PreconditionFailed", PRECONDITION_SCHEMA, "Changed by someone else (If-Match)."),
     "413": ("Error", ERROR_SCHEMA, "The request body is too large."),
+    "422": (
+        "Error",
+        ERROR_SCHEMA,
+        "The Idempotency-Key was already used for a request with a different body.",
+    ),
     "429": ("Error", ERROR_SCHEMA, "Too many requests; retry after Retry-After seconds."),
 }
+# Refusals of gunicorn (gunicorn.conf.py, its default limits), before the request reaches
+# the application: a short HTML page, not JSON. Any operation can get them, so every one
+# documents them (a client, or schemathesis' negative fuzzing, would otherwise meet an
+# undocumented status). The limits are described in docs/api.md.
+SERVER_ERRORS = {
+    "414": (
+        "URI too long: the request line (method, path and query string) is over 4094 bytes. "
+        "Answered by the web server as an HTML page."
+    ),
+    "431": (
+        "Request header fields too large: a header over 8190 bytes, or more than 100 "
+        "headers. Answered by the web server as an HTML page."
+    ),
+}
+HTML_PAGE = {"text/html": {"schema": {"type": "string"}}}
 
 
 class AutoSchema(openapi.AutoSchema):
     def _error_codes(self) -> list[str]:
-        codes = ["401", "403", "429"]
+        # 413 on every operation: a body over the limit is refused whatever the method.
+        codes = ["401", "403", "413", "429"]
         has_query = self.method == "GET" and (
             self._is_list_view() or self.get_override_parameters() or self.get_filter_backends()
         )
         if self.method in ("POST", "PUT", "PATCH") or has_query:
             codes.append("400")
-        if self.method in ("POST", "PUT", "PATCH"):
-            codes.append("413")
         extra = getattr(self.view, "schema_error_codes", {})
         codes.extend(extra.get(getattr(self.view, "action", None), []))
         if "{" in self.path or (self.method == "GET" and self._is_list_view()):
@@ -78,6 +97,8 @@ class AutoSchema(openapi.AutoSchema):
                     "description": description,
                 },
             )
+        for code, description in SERVER_ERRORS.items():
+            responses.setdefault(code, {"content": HTML_PAGE, "description": description})
         return responses
 
 

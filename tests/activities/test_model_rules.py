@@ -63,8 +63,10 @@ def test_women_participants_within_total_are_accepted():
 
 def test_completed_activity_cannot_start_in_the_future():
     tomorrow = timezone.localdate() + datetime.timedelta(days=1)
+    # A programme that holds tomorrow, whatever today is (dates must fall within it).
+    programme = ProgrammeFactory(start_year=tomorrow.year, end_year=tomorrow.year + 3)
     activity = ActivityFactory.build(
-        programme=ProgrammeFactory(), status=ActivityStatus.COMPLETED, start_date=tomorrow
+        programme=programme, status=ActivityStatus.COMPLETED, start_date=tomorrow
     )
     assert field_errors(activity) == {
         "status": ["An activity that starts in the future cannot be completed yet."]

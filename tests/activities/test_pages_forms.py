@@ -33,7 +33,10 @@ def form_data(japan, framework_goals, **overrides):
         "title": "Table-top exercise on crisis response",
         "activity_type": "exercise",
         "status": "completed",
-        "start_date": (timezone.localdate() - datetime.timedelta(days=7)).isoformat(),
+        # Last week, or the programme's last day once it is over (dates must fall within it).
+        "start_date": min(
+            timezone.localdate() - datetime.timedelta(days=7), datetime.date(japan.end_year, 12, 31)
+        ).isoformat(),
         "end_date": "",
         "goals": [framework_goals[0].pk, framework_goals[1].pk],
         "objectives": [StrategicObjective.objects.filter(programme=japan).first().pk],
@@ -65,7 +68,7 @@ def test_editor_logs_an_activity_against_two_goals_and_lands_on_its_page(
 
 
 def test_the_form_uses_the_model_field_names_native_dates_and_groups_goals(editor_client):
-    response = editor_client.get(NEW)
+    response = editor_client.get(NEW, follow=True)
     html = response.text
     for name in [
         "title",
@@ -147,6 +150,7 @@ def test_editing_saves_the_changes_and_records_who(client, manager, japan, goals
     assert 'value="Before"' in page.text
 
     data = form_data(japan, goals, title="After", goals=[goals[2].pk], allies=[])
+    data["version"] = activity.version  # the version the page was opened on
     response = client.post(url, data, follow=True)
     activity.refresh_from_db()
     assert response.redirect_chain[-1][0] == activity.get_absolute_url()
@@ -168,7 +172,7 @@ def test_log_a_similar_activity_prefills_the_form_from_an_earlier_one(editor_cli
         participants=40,
         outcome="Agreed next steps.",
     )
-    response = editor_client.get(NEW, {"from": source.pk})
+    response = editor_client.get(NEW, {"from": source.pk}, follow=True)
     form = response.context["form"]
     assert form["title"].value() == "Annual staff talks"
     assert form["location"].value() == "Brussels"
@@ -185,7 +189,7 @@ def test_log_a_similar_activity_prefills_the_form_from_an_earlier_one(editor_cli
 
 
 def test_a_goal_page_link_ticks_that_goal(editor_client, goals):
-    response = editor_client.get(NEW, {"goal": goals[6].pk})
+    response = editor_client.get(NEW, {"goal": goals[6].pk}, follow=True)
     assert response.context["form"]["goals"].value() == [str(goals[6].pk)]
 
 
@@ -195,11 +199,11 @@ def test_the_form_offers_the_chosen_programme_goals_and_defaults_to_the_current_
     older = ProgrammeFactory(partner="Japan", start_year=2019, end_year=2022)
     old_goal = PartnershipGoalFactory(programme=older, title="An old goal")
 
-    response = editor_client.get(NEW)
+    response = editor_client.get(NEW, follow=True)
     assert response.context["programme"] == japan
     assert "An old goal" not in response.text
 
-    response = editor_client.get(NEW, {"programme": older.pk})
+    response = editor_client.get(NEW, {"programme": older.pk}, follow=True)
     assert response.context["programme"] == older
     assert list(response.context["form"].fields["goals"].queryset) == [old_goal]
 

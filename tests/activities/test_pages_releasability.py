@@ -55,10 +55,10 @@ def test_the_list_filters_by_releasability(client, manager, japan, goal):
 def test_restricted_is_not_offered_to_those_who_may_not_see_it(client, editor, manager, japan):
     client.force_login(editor)
     for url in (reverse("activities:create"), reverse("activities:list")):
-        assert 'value="restricted"' not in client.get(url).text, url
+        assert 'value="restricted"' not in client.get(url, follow=True).text, url
     client.force_login(manager)
     for url in (reverse("activities:create"), reverse("activities:list")):
-        assert 'value="restricted"' in client.get(url).text, url
+        assert 'value="restricted"' in client.get(url, follow=True).text, url
 
 
 def test_an_editor_who_posts_restricted_gets_a_field_error_and_nothing_is_saved(
