@@ -11,5 +11,17 @@ worker_class = "gthread"
 threads = int(os.environ.get("GUNICORN_THREADS", "4"))
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "60"))
 accesslog = "-"
-# The app sits behind a reverse proxy that sets X-Forwarded-Proto.
-forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "*")
+# Gunicorn's default format, but with the path instead of the whole request line: query
+# strings carry secrets (the calendar feed's token, docs/calendar.md), and a log is read
+# by more people than the data. No referrer either, for the same reason. %(p)s is the
+# worker's pid, which says which worker of several answered.
+access_log_format = '%(h)s %(l)s %(u)s %(t)s "%(m)s %(U)s %(H)s" %(s)s %(b)s "%(a)s" %(p)s'
+
+# The network edge, the same rule as in itpp/settings.py (docs/security.md): with
+# DJANGO_PROXY_COUNT=0 (the default) nobody may tell gunicorn the scheme with
+# X-Forwarded-Proto; with N > 0, only the proxies at DJANGO_TRUSTED_PROXY_IPS
+# (comma-separated addresses or networks) may.
+_proxy_count = int(os.environ.get("DJANGO_PROXY_COUNT", "0") or "0")
+forwarded_allow_ips = (
+    os.environ.get("DJANGO_TRUSTED_PROXY_IPS", "127.0.0.1,::1") if _proxy_count > 0 else ""
+)
