@@ -61,9 +61,7 @@ print(json.dumps(statuses))
 
 def test_the_quick_start_on_sqlite_serves_the_main_pages_and_endpoints(tmp_path):
     # No REDIS_URL: the quick start's cache is the database cache, in the SQLite file.
-    env = {
-        k: v for k, v in os.environ.items() if not k.startswith("DJANGO_") and k != "REDIS_URL"
-    }
+    env = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_") and k != "REDIS_URL"}
     env.update(
         DJANGO_SETTINGS_MODULE="itpp.settings",
         DJANGO_DEBUG="true",  # as scripts/write-dev-env writes it
