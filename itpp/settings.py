@@ -156,6 +156,17 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
+# Mail, off until configured: DJANGO_EMAIL_URL, e.g. smtp+tls://USER:PASSWORD@HOST:587
+# (django-environ's e-mail URL). Without it nothing is sent, and what needs mail is off:
+# the password reset pages answer 404 (accounts/urls.py) instead of promising an e-mail
+# that never comes.
+EMAIL_URL = env.str("DJANGO_EMAIL_URL", default="")
+EMAIL_CONFIGURED = bool(EMAIL_URL)
+if EMAIL_CONFIGURED:
+    globals().update(env.email_url_config(EMAIL_URL))
+DEFAULT_FROM_EMAIL = env.str("DJANGO_DEFAULT_FROM_EMAIL", default="webmaster@localhost")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "/"
 LOGOUT_REDIRECT_URL = "login"
