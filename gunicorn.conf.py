@@ -1,6 +1,7 @@
 """gunicorn settings, read from the working directory by every `gunicorn` started here
 (the Docker image, `make serve`, the benchmark)."""
 
+import ipaddress
 import os
 
 bind = os.environ.get("GUNICORN_BIND", "0.0.0.0:8000")
@@ -25,3 +26,43 @@ _proxy_count = int(os.environ.get("DJANGO_PROXY_COUNT", "0") or "0")
 forwarded_allow_ips = (
     os.environ.get("DJANGO_TRUSTED_PROXY_IPS", "127.0.0.1,::1") if _proxy_count > 0 else ""
 )
+
+# Forwarded headers from anyone but those proxies are dropped before the app sees them, so
+# that a client reaching gunicorn directly can tell neither gunicorn nor the app (DRF's
+# throttles, django-axes, SECURE_PROXY_SSL_HEADER) a false address or scheme.
+_FORWARDED_HEADERS = {
+    "FORWARDED",
+    "X-FORWARDED-FOR",
+    "X-FORWARDED-HOST",
+    "X-FORWARDED-PORT",
+    "X-FORWARDED-PROTO",
+    "X-FORWARDED-PROTOCOL",
+    "X-FORWARDED-SSL",
+    "X-REAL-IP",
+}
+_trusted_proxies = [
+    ipaddress.ip_network(address.strip())
+    for address in forwarded_allow_ips.split(",")
+    if address.strip() and address.strip() != "*"
+]
+_trust_everyone = "*" in [address.strip() for address in forwarded_allow_ips.split(",")]
+
+
+def _from_trusted_proxy(peer) -> bool:
+    if not isinstance(peer, tuple):
+        return True  # a UNIX socket, which only the local proxy can reach (as gunicorn holds)
+    if _trust_everyone:
+        return True
+    try:
+        address = ipaddress.ip_address(peer[0])
+    except ValueError:
+        return False
+    return any(address in network for network in _trusted_proxies)
+
+
+def pre_request(worker, req) -> None:
+    worker.log.debug("%s %s", req.method, req.path)  # what gunicorn's own hook does
+    if not _from_trusted_proxy(req.peer_addr):
+        req.headers = [
+            (name, value) for name, value in req.headers if name.upper() not in _FORWARDED_HEADERS
+        ]

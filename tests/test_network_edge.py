@@ -7,6 +7,7 @@ lockout (django-axes through django-ipware), and X-Forwarded-Proto is believed (
 from the proxies' addresses).
 """
 
+import contextlib
 import ipaddress
 import os
 import runpy
@@ -16,6 +17,7 @@ import sys
 from pathlib import Path
 
 import pytest
+import redis
 from axes.helpers import get_client_ip_address
 from django.conf import settings as django_settings
 from django.test import RequestFactory, override_settings
@@ -28,6 +30,7 @@ from rest_framework.test import APIClient
 
 from itpp.api.throttling import AnonRateThrottle
 from tests.factories import UserFactory
+from tests.gunicorn_server import current_database_url, gunicorn, request
 
 ROOT = Path(__file__).resolve().parents[1]
 PASSWORD = "a-long-test-passphrase"
@@ -256,3 +259,62 @@ def test_gunicorn_logs_the_path_without_the_query_string():
     assert "%(U)s" in log_format
     for leaky in ("%(r)s", "%(q)s", "%(f)s"):  # request line, query string, referrer
         assert leaky not in log_format
+
+
+# --- a real gunicorn: forwarded headers count only from the configured proxies ---------
+
+
+@pytest.fixture
+def serve(db, tmp_path):
+    """serve(**env) starts the project's gunicorn (2 anonymous requests a minute) and returns
+    its port; the test's requests come from 127.0.0.1."""
+    with contextlib.ExitStack() as stack:
+
+        def start(**env: str) -> int:
+            return stack.enter_context(
+                gunicorn(
+                    tmp_path / f"gunicorn-{secrets.token_hex(4)}.log",
+                    DATABASE_URL=current_database_url(),
+                    DJANGO_API_RATE_ANON="2/min",
+                    REDIS_URL=os.environ["REDIS_URL"],
+                    **env,
+                )
+            )
+
+        yield start
+    redis.Redis.from_url(os.environ["REDIS_URL"]).flushdb()
+
+
+def scheme_seen(port: int) -> str:
+    """The scheme the app believes a request claiming HTTPS came by (it sends HSTS only on
+    HTTPS)."""
+    response = request(port, "/accounts/login/", {"X-Forwarded-Proto": "https"})
+    assert response.status == 200
+    return "https" if response.getheader("Strict-Transport-Security") else "http"
+
+
+def anonymous_answers(port: int) -> list[int]:
+    return [
+        request(port, "/api/v1/programmes/", {"X-Forwarded-For": f"198.51.100.{i}"}).status
+        for i in range(3)
+    ]
+
+
+def test_gunicorn_without_proxies_believes_no_forwarded_header(serve):
+    port = serve()
+    assert scheme_seen(port) == "http"
+    assert anonymous_answers(port) == [401, 401, 429]
+
+
+def test_gunicorn_believes_forwarded_headers_from_the_configured_proxy(serve):
+    port = serve(DJANGO_PROXY_COUNT="1", DJANGO_TRUSTED_PROXY_IPS="127.0.0.1")
+    assert scheme_seen(port) == "https"
+    assert anonymous_answers(port) == [401, 401, 401]  # three clients behind the proxy
+
+
+def test_gunicorn_drops_forwarded_headers_from_anyone_else(serve):
+    """With a proxy configured, a client that reaches gunicorn directly still cannot
+    claim another address or HTTPS."""
+    port = serve(DJANGO_PROXY_COUNT="1", DJANGO_TRUSTED_PROXY_IPS="10.9.9.9")
+    assert scheme_seen(port) == "http"
+    assert anonymous_answers(port) == [401, 401, 429]

@@ -5,11 +5,9 @@ The rest of the suite runs on Redis (tests/environment.py); the database cache o
 start is exercised here and by tests/test_quick_start.py.
 """
 
-import http.client
 import os
 import re
 import secrets
-import socket
 import subprocess
 import sys
 import time
@@ -23,8 +21,9 @@ from django.db import connection
 from rest_framework.settings import api_settings
 from rest_framework.test import APIClient
 
+from tests.gunicorn_server import current_database_url, gunicorn, request
+
 ROOT = Path(__file__).resolve().parents[1]
-GUNICORN = Path(sys.executable).with_name("gunicorn")
 DATABASE_CACHE = {
     "default": {
         "BACKEND": "django.core.cache.backends.db.DatabaseCache",
@@ -98,31 +97,9 @@ def test_the_database_cache_keeps_the_counts_of_refused_requests(settings):
 # --- two gunicorn workers ----------------------------------------------------------------
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def get(port: int, path: str) -> int:
-    """One request on a connection of its own, as separate clients would make them."""
-    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
-    try:
-        conn.request("GET", path, headers={"Connection": "close"})
-        return conn.getresponse().status
-    finally:
-        conn.close()
-
-
 @pytest.fixture
-def test_database_url(db) -> str:
-    params = connection.get_connection_params()
-    return "postgres://{user}@{host}:{port}/{name}".format(
-        user=params.get("user", "postgres"),
-        host=params.get("host", "127.0.0.1"),
-        port=params.get("port", 5432),
-        name=connection.settings_dict["NAME"],
-    )
+def database_url(db) -> str:
+    return current_database_url()
 
 
 def clear_database_cache(database_url: str) -> None:
@@ -133,7 +110,7 @@ def clear_database_cache(database_url: str) -> None:
 
 
 @pytest.fixture(params=["redis", "database"])
-def shared_cache(request, test_database_url):
+def shared_cache(request, database_url):
     """The environment of a gunicorn whose cache is Redis (a database number of its own,
     flushed before and after) or the database cache in the test database."""
     if request.param == "redis":
@@ -143,58 +120,25 @@ def shared_cache(request, test_database_url):
         yield {"REDIS_URL": url}
         client.flushdb()
     else:
-        clear_database_cache(test_database_url)
+        clear_database_cache(database_url)
         yield {}
-        clear_database_cache(test_database_url)
+        clear_database_cache(database_url)
 
 
 @pytest.fixture
-def gunicorn(shared_cache, test_database_url, tmp_path):
+def two_workers(shared_cache, database_url, tmp_path):
     """The project's gunicorn.conf.py with two workers, against the test database."""
-    port = free_port()
     log = tmp_path / "access.log"
-    environment = {
-        k: v for k, v in os.environ.items() if not k.startswith("DJANGO_") and k != "REDIS_URL"
-    }
-    environment.update(
-        shared_cache,
-        DATABASE_URL=test_database_url,
-        DJANGO_SECRET_KEY=secrets.token_urlsafe(50),
-        DJANGO_SECURE_SSL_REDIRECT="false",
-        GUNICORN_BIND=f"127.0.0.1:{port}",
-        WEB_CONCURRENCY="2",
-    )
-    with log.open("w") as output:
-        server = subprocess.Popen(
-            [str(GUNICORN), "-c", "gunicorn.conf.py", "itpp.wsgi"],
-            cwd=ROOT,
-            env=environment,
-            stdout=output,
-            stderr=subprocess.STDOUT,
-        )
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                if get(port, "/healthz/") == 200:
-                    break
-            except OSError:
-                pass
-            assert server.poll() is None, log.read_text()
-            assert time.monotonic() < deadline, "gunicorn did not start: " + log.read_text()
-            time.sleep(0.2)
+    with gunicorn(log, DATABASE_URL=database_url, WEB_CONCURRENCY="2", **shared_cache) as port:
         yield port, log
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
 
 
-def test_the_anonymous_limit_holds_across_two_gunicorn_workers(gunicorn):
+def test_the_anonymous_limit_holds_across_two_gunicorn_workers(two_workers):
     """60 requests a minute per address without a valid token (the default), counted once
     for the whole server: with per-worker counters two workers would let 120 through."""
-    port, log = gunicorn
+    port, log = two_workers
     assert api_settings.DEFAULT_THROTTLE_RATES["anon"] == "60/min"
-    answers = [get(port, "/api/v1/programmes/") for _ in range(90)]
+    answers = [request(port, "/api/v1/programmes/").status for _ in range(90)]
     assert answers == [401] * 60 + [429] * 30
     # Both workers answered (each access log line ends with the worker's pid).
     workers = {
@@ -206,10 +150,10 @@ def test_the_anonymous_limit_holds_across_two_gunicorn_workers(gunicorn):
     assert len(workers) == 2, log.read_text()
 
 
-def test_the_access_log_holds_the_path_but_not_the_query_string(gunicorn):
-    port, log = gunicorn
+def test_the_access_log_holds_the_path_but_not_the_query_string(two_workers):
+    port, log = two_workers
     token = secrets.token_urlsafe(32)
-    get(port, f"/calendar.ics?token={token}&goal=3")
+    request(port, f"/calendar.ics?token={token}&goal=3")
     time.sleep(0.5)  # the worker writes its line after answering
     text = log.read_text()
     assert '"GET /calendar.ics HTTP/1.1" 404' in text
