@@ -57,6 +57,8 @@ def _from_trusted_proxy(peer) -> bool:
         address = ipaddress.ip_address(peer[0])
     except ValueError:
         return False
+    # Bound to [::], an IPv4 proxy connects as ::ffff:a.b.c.d.
+    address = getattr(address, "ipv4_mapped", None) or address
     return any(address in network for network in _trusted_proxies)
 
 

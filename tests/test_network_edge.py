@@ -254,6 +254,19 @@ def test_gunicorn_trusts_the_forwarded_scheme_only_from_the_configured_proxies()
     assert configured["forwarded_allow_ips"] == "10.0.0.2"
 
 
+def test_gunicorn_recognises_the_proxies_by_address_or_network():
+    trusted = gunicorn_settings(
+        DJANGO_PROXY_COUNT="1", DJANGO_TRUSTED_PROXY_IPS="10.0.0.0/8, 192.0.2.7"
+    )["_from_trusted_proxy"]
+    assert trusted(("10.1.2.3", 50000))
+    assert trusted(("::ffff:10.1.2.3", 50000))  # gunicorn bound to [::]
+    assert trusted(("192.0.2.7", 50000))
+    assert not trusted(("192.0.2.8", 50000))
+    assert not trusted(("::1", 50000))
+    nobody = gunicorn_settings()["_from_trusted_proxy"]
+    assert not nobody(("127.0.0.1", 50000))
+
+
 def test_gunicorn_logs_the_path_without_the_query_string():
     log_format = gunicorn_settings()["access_log_format"]
     assert "%(U)s" in log_format
