@@ -10,6 +10,8 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 # The tests always run on PostgreSQL: DATABASE_URL when set, else the local server.
 TEST_DATABASE_URL ?= $(or $(DATABASE_URL),postgres://postgres@127.0.0.1:5432/itpp)
+# ...and share the local Redis, in a database number of their own (tests/environment.py).
+TEST_REDIS_URL ?= redis://127.0.0.1:6379/7
 
 export DJANGO_SETTINGS_MODULE := itpp.settings
 
@@ -46,12 +48,13 @@ serve: migrate ## Serve with gunicorn (as in production) instead of the developm
 
 test: install ## Set everything up and run the whole test suite on PostgreSQL
 	@DATABASE_URL="$(TEST_DATABASE_URL)" scripts/ensure-postgres "$(PY)"
+	@REDIS_URL="$(TEST_REDIS_URL)" scripts/ensure-redis "$(PY)"
 	@# The browser tests drive Debian's Chromium (skip them with PYTEST_ARGS="-m 'not browser'").
 	@scripts/ensure-chromium
 	@# The tests run with production settings, whose static storage needs the manifest.
 	DJANGO_DEBUG=false DJANGO_SECRET_KEY="$$(scripts/random-secret)" \
 		$(PY) manage.py collectstatic --noinput --verbosity 0
-	DATABASE_URL="$(TEST_DATABASE_URL)" $(PY) -m pytest $(PYTEST_ARGS)
+	DATABASE_URL="$(TEST_DATABASE_URL)" TEST_REDIS_URL="$(TEST_REDIS_URL)" $(PY) -m pytest $(PYTEST_ARGS)
 
 lint: install ## ruff lint and format check
 	$(VENV)/bin/ruff check .

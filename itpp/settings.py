@@ -119,6 +119,33 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     SILENCED_SYSTEM_CHECKS = ["models.W040"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# One cache shared by every worker of every instance: the API's throttle counters and every
+# other use of `django.core.cache.cache` live there, so a limit is the configured one however
+# many processes serve. Redis when REDIS_URL is set (redis://HOST:6379/DB); otherwise a table
+# in the database (created by `migrate`, maintenance/migrations), so the quick start needs no
+# server. Never a per-process cache.
+REDIS_URL = env.str("REDIS_URL", default="")
+CACHE_TABLE = "itpp_cache"
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": "itpp",
+            # A Redis that stops answering must not hang a request (healthz reports it).
+            "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
+        }
+    }
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": CACHE_TABLE,
+            # Django's default of 300 entries would cull live throttle counters under load.
+            "OPTIONS": {"MAX_ENTRIES": 100_000},
+        }
+    }
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {
@@ -128,6 +155,24 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+
+# Mail, off until configured: DJANGO_EMAIL_URL, e.g. smtp+tls://USER:PASSWORD@HOST:587
+# (django-environ's e-mail URL). Without it nothing is sent, and what needs mail is off:
+# the password reset pages answer 404 (accounts/urls.py) instead of promising an e-mail
+# that never comes.
+EMAIL_URL = env.str("DJANGO_EMAIL_URL", default="")
+EMAIL_CONFIGURED = bool(EMAIL_URL)
+if EMAIL_CONFIGURED:
+    _email = env.email_url_config(EMAIL_URL)
+    EMAIL_BACKEND = _email["EMAIL_BACKEND"]
+    EMAIL_HOST = _email.get("EMAIL_HOST") or "localhost"
+    EMAIL_PORT = _email.get("EMAIL_PORT") or 25
+    EMAIL_HOST_USER = _email.get("EMAIL_HOST_USER", "")
+    EMAIL_HOST_PASSWORD = _email.get("EMAIL_HOST_PASSWORD", "")
+    EMAIL_USE_TLS = _email.get("EMAIL_USE_TLS", False)
+    EMAIL_USE_SSL = _email.get("EMAIL_USE_SSL", False)
+DEFAULT_FROM_EMAIL = env.str("DJANGO_DEFAULT_FROM_EMAIL", default="webmaster@localhost")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "/"
@@ -157,7 +202,18 @@ STORAGES = {
 # served over plain HTTP on loopback).
 SECURE_SSL_REDIRECT = env.bool("DJANGO_SECURE_SSL_REDIRECT", default=not DEBUG)
 SECURE_REDIRECT_EXEMPT = [r"^healthz/$"]
-SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+# The network edge (docs/security.md): how many reverse proxies stand in front of the app.
+# 0, the default, trusts no forwarded header at all: the client is the socket's peer and the
+# scheme is the connection's own. N > 0 takes the client address from the N-th entry from the
+# right of X-Forwarded-For (each proxy appends the address it saw, so those entries are
+# written by our proxies and the ones further left by anyone) and the scheme from
+# X-Forwarded-Proto. The same number drives DRF's throttles, django-axes (through
+# django-ipware) and gunicorn's forwarded_allow_ips (gunicorn.conf.py).
+PROXY_COUNT = env.int("DJANGO_PROXY_COUNT", default=0)
+if PROXY_COUNT < 0:
+    raise SystemExit("ITPP Tracker: DJANGO_PROXY_COUNT must be 0 or a positive number.")
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if PROXY_COUNT else None
 SESSION_COOKIE_SECURE = env.bool("DJANGO_SECURE_COOKIES", default=not DEBUG)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SESSION_COOKIE_HTTPONLY = True
@@ -193,9 +249,19 @@ AXES_COOLOFF_TIME = env.float("DJANGO_AXES_COOLOFF_HOURS", default=1.0)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
-# Behind a reverse proxy, the client's address is in X-Forwarded-For.
-AXES_IPWARE_PROXY_COUNT = env.int("DJANGO_PROXY_COUNT", default=0) or None
-AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
+# The address a lockout is tied to comes from django-ipware, set to agree with DRF's
+# NUM_PROXIES: with no proxy only the socket's peer counts (a forged X-Forwarded-For must not
+# give a guesser a fresh address per request). With N proxies, ipware counts the proxies
+# *listed* in X-Forwarded-For, which is one fewer than the proxies in front (the last one is
+# the socket's peer), so N - 1 picks the same entry as DRF: the N-th from the right.
+AXES_IPWARE_PROXY_ORDER = "left-most"
+AXES_IPWARE_PROXY_COUNT = PROXY_COUNT - 1 if PROXY_COUNT else None
+AXES_IPWARE_META_PRECEDENCE_ORDER = (
+    ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"] if PROXY_COUNT else ["REMOTE_ADDR"]
+)
+# Not strict: a client that sends its own X-Forwarded-For lengthens the chain; the entries
+# our proxies appended are still the last ones, and those are the ones counted.
+IPWARE_STRICT = False
 
 REST_FRAMEWORK = {
     # Token first: an anonymous request is then answered 401 with a WWW-Authenticate
@@ -219,6 +285,8 @@ REST_FRAMEWORK = {
         "itpp.api.throttling.WriteRateThrottle",
         "itpp.api.throttling.ExportRateThrottle",
     ],
+    # The client address of `anon` (see PROXY_COUNT above).
+    "NUM_PROXIES": PROXY_COUNT,
     "DEFAULT_THROTTLE_RATES": {
         "anon": env.str("DJANGO_API_RATE_ANON", default="60/min"),
         "user": env.str("DJANGO_API_RATE_USER", default="1200/min"),

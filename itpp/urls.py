@@ -14,7 +14,7 @@ urlpatterns = [
     path("reports/", include("reports.urls")),
     path("", include("feeds.urls")),
     path("healthz/", healthz, name="healthz"),
-    path("accounts/", include("django.contrib.auth.urls")),
+    path("accounts/", include("accounts.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include(("itpp.api.urls", "api"))),
 ]

@@ -17,6 +17,8 @@ from django.conf import settings
 from django.core.management.base import CommandError
 from django.utils import timezone
 
+BACKUP_MODE = 0o600  # read and written by the owner only
+
 
 def database_settings(database_url: str | None = None) -> dict[str, Any]:
     if database_url:
@@ -57,15 +59,22 @@ def default_backup_path(directory: Path) -> Path:
 
 def backup(target: Path, database_url: str | None = None) -> Path:
     args, env = _connection(database_settings(database_url))
-    target.parent.mkdir(parents=True, exist_ok=True)
+    # A dump holds every restricted activity and every password hash: only the owner may
+    # read it (0600), from the first byte written, whatever the umask.
+    target.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
     partial = target.with_suffix(target.suffix + ".partial")
+    partial.unlink(missing_ok=True)
+    os.close(os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_EXCL, BACKUP_MODE))
     command = [_tool("pg_dump"), "--format=custom", "--no-owner", "--file", str(partial), *args]
-    result = subprocess.run(command, env=env, capture_output=True, text=True, check=False)  # noqa: S603
+    result = subprocess.run(  # noqa: S603
+        command, env=env, capture_output=True, text=True, check=False, umask=0o077
+    )
     if result.returncode != 0:
         partial.unlink(missing_ok=True)
         raise CommandError(f"pg_dump failed: {result.stderr.strip()}")
     # Only a complete dump gets the final name, so a scheduled job never leaves a
     # truncated file that looks like a good backup.
+    partial.chmod(BACKUP_MODE)
     partial.rename(target)
     return target
 

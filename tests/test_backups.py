@@ -1,6 +1,9 @@
 """A backup restored into a fresh database gives back everything: activities, their links
 and their history."""
 
+import os
+import stat
+
 import psycopg2
 import pytest
 from django.core.management import call_command
@@ -86,3 +89,15 @@ def test_restore_refuses_a_missing_file(tmp_path):
 
     with pytest.raises(CommandError, match="No backup file"):
         call_command("restore_database", str(tmp_path / "nope.dump"), noinput=True)
+
+
+@pytest.mark.django_db
+def test_a_backup_is_readable_by_its_owner_only(tmp_path):
+    old_umask = os.umask(0o022)  # the usual one, which would make files world-readable
+    try:
+        dump = tmp_path / "backups" / "itpp.dump"
+        call_command("backup_database", file=dump)
+    finally:
+        os.umask(old_umask)
+    assert stat.S_IMODE(dump.stat().st_mode) == 0o600
+    assert stat.S_IMODE(dump.parent.stat().st_mode) == 0o700  # a directory it made

@@ -52,12 +52,17 @@ stocktake.refresh_from_db()
 statuses["closed"] = stocktake.status
 pdf = f"/reports/{japan.pk}/report.pdf?stocktake={stocktake.pk}"
 statuses["its PDF"] = client.get(pdf).status_code
+from django.core.cache import caches
+cache = caches["default"]
+cache.set("quick-start", "kept")  # in the table that `migrate` made
+statuses["cache"] = f"{type(cache).__name__}: {cache.get('quick-start')}"
 print(json.dumps(statuses))
 """
 
 
 def test_the_quick_start_on_sqlite_serves_the_main_pages_and_endpoints(tmp_path):
-    env = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")}
+    # No REDIS_URL: the quick start's cache is the database cache, in the SQLite file.
+    env = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_") and k != "REDIS_URL"}
     env.update(
         DJANGO_SETTINGS_MODULE="itpp.settings",
         DJANGO_DEBUG="true",  # as scripts/write-dev-env writes it
@@ -85,6 +90,12 @@ def test_the_quick_start_on_sqlite_serves_the_main_pages_and_endpoints(tmp_path)
     statuses = json.loads(walked.stdout.strip().splitlines()[-1])
     expected = dict.fromkeys(statuses, 200)
     expected.update(
-        {"open a stock-take": 302, "rate a goal": 302, "close it": 302, "closed": "closed"}
+        {
+            "open a stock-take": 302,
+            "rate a goal": 302,
+            "close it": 302,
+            "closed": "closed",
+            "cache": "DatabaseCache: kept",
+        }
     )
     assert statuses == expected

@@ -1,8 +1,8 @@
 """Fair use of the API: request rates per user (or per address when anonymous).
 
-The counters live in Django's default cache. Without a CACHES setting that is a
-local-memory cache, so each gunicorn worker counts on its own: the effective limit is
-the rate times the number of workers (see docs/api.md).
+The counters live in Django's default cache, the one shared by every worker and instance
+(Redis, or the database cache: settings.CACHES), so a limit is the configured one however
+many processes serve. The client address is DRF's, from settings.PROXY_COUNT (NUM_PROXIES).
 """
 
 from __future__ import annotations

@@ -5,10 +5,15 @@ from django.contrib.auth.decorators import login_required
 from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from itpp.api.views import LoginExemptMixin, ThrottleRefusalsMixin, not_found
+from itpp.api.views import (
+    AtomicHandlerMixin,
+    LoginExemptMixin,
+    ThrottleRefusalsMixin,
+    not_found,
+)
 
 
-class SchemaView(LoginExemptMixin, ThrottleRefusalsMixin, SpectacularAPIView):
+class SchemaView(LoginExemptMixin, AtomicHandlerMixin, ThrottleRefusalsMixin, SpectacularAPIView):
     """The OpenAPI schema: for API clients, so a 401 rather than a login redirect."""
 
 

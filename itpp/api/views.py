@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.auth.decorators import login_not_required
+from django.db import transaction
 from django.http import HttpRequest, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 from rest_framework import exceptions, viewsets
@@ -13,6 +14,38 @@ from rest_framework.request import Request
 
 # Primary keys are bigints; anything but digits is not an id and gets a 404 before a query.
 ID_PATTERN = "[0-9]+"
+
+
+class AtomicHandlerMixin:
+    """One transaction for the view's work, not for the checks before it.
+
+    `ATOMIC_REQUESTS` would wrap the whole request, so the throttle counters written while a
+    request is checked (in the database cache, when there is no Redis) would be rolled back
+    with every refused request (DRF rolls back on each API error), and a user's counter row
+    would stay locked until their request finished, queueing their parallel requests. Here
+    the checks run outside it, each cache write committing at once, and only the handler,
+    where the writes happen, runs in one transaction: a write still happens completely or
+    not at all.
+    """
+
+    @classmethod
+    def as_view(cls, *args: Any, **initkwargs: Any):
+        return transaction.non_atomic_requests(super().as_view(*args, **initkwargs))
+
+    def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
+        super().initial(request, *args, **kwargs)
+        # Let in: DRF calls the method's handler next, looked up by this name.
+        name = request.method.lower()
+        handler = getattr(self, name, None)
+        if handler is not None and name in self.http_method_names:
+            setattr(self, name, transaction.atomic(handler))
+
+    def handle_exception(self, exc: Exception):
+        # The handler's transaction is already rolled back by now. DRF's error handling marks
+        # "the current transaction" for rollback: give it an empty one of its own, so that it
+        # cannot reach a transaction around this request (a test's, or the counters').
+        with transaction.atomic():
+            return super().handle_exception(exc)
 
 
 class LoginExemptMixin:
@@ -53,15 +86,19 @@ class ThrottleRefusalsMixin:
             raise
 
 
-class APIView(LoginExemptMixin, ThrottleRefusalsMixin, drf_views.APIView):
+class APIView(LoginExemptMixin, AtomicHandlerMixin, ThrottleRefusalsMixin, drf_views.APIView):
     pass
 
 
-class ReadOnlyModelViewSet(LoginExemptMixin, ThrottleRefusalsMixin, viewsets.ReadOnlyModelViewSet):
+class ReadOnlyModelViewSet(
+    LoginExemptMixin, AtomicHandlerMixin, ThrottleRefusalsMixin, viewsets.ReadOnlyModelViewSet
+):
     lookup_value_regex = ID_PATTERN
 
 
-class ModelViewSet(LoginExemptMixin, ThrottleRefusalsMixin, viewsets.ModelViewSet):
+class ModelViewSet(
+    LoginExemptMixin, AtomicHandlerMixin, ThrottleRefusalsMixin, viewsets.ModelViewSet
+):
     lookup_value_regex = ID_PATTERN
 
 
