@@ -1,18 +1,19 @@
 from typing import Any
 
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.db.models import QuerySet
-from django.http import Http404, HttpRequest
+from django.http import Http404, HttpRequest, HttpResponseRedirect
 from django.urls import reverse
 from django.utils.html import format_html
 from import_export.admin import ImportExportMixin
 from simple_history.admin import SimpleHistoryAdmin
 
 from activities.forms import ActivityForm
+from activities.imports import IMPORT_FORMATS, ActivityImportForm, ImportRefused
 from activities.models import Activity, Ally, DeletedActivity
 from activities.querysets import RESTRICTED, VIEW_RESTRICTED, deleted_activities
-from activities.resources import ActivityResource
+from activities.resources import IMPORT_PERMISSIONS, ActivityResource
 from itpp.history import restorable_version
 
 
@@ -39,7 +40,10 @@ class StartYearFilter(admin.SimpleListFilter):
 @admin.register(Activity)
 class ActivityAdmin(ImportExportMixin, SimpleHistoryAdmin):
     form = ActivityForm
+    # --- spreadsheet import and export (django-import-export; see activities/resources.py)
     resource_classes = [ActivityResource]
+    import_formats = IMPORT_FORMATS
+    import_form_class = ActivityImportForm
     list_display = [
         "title",
         "start_date",
@@ -123,6 +127,37 @@ class ActivityAdmin(ImportExportMixin, SimpleHistoryAdmin):
 
     def get_export_queryset(self, request: HttpRequest) -> QuerySet:
         return super().get_export_queryset(request).with_related()
+
+    def has_import_permission(self, request: HttpRequest) -> bool:
+        # Editors and Programme managers: a staff Viewer gets no button and a 403.
+        return request.user.has_perms(IMPORT_PERMISSIONS)
+
+    def get_import_resource_kwargs(self, request: HttpRequest, **kwargs: Any) -> dict:
+        # The resource checks rows for this user (releasability, what they may see).
+        return {**super().get_import_resource_kwargs(request, **kwargs), "user": request.user}
+
+    def add_data_read_fail_error_to_form(self, form, e: Exception) -> None:
+        if isinstance(e, ImportRefused):
+            form.add_error("import_file", str(e))
+        else:
+            super().add_data_read_fail_error_to_form(form, e)
+
+    def process_result(self, result, request: HttpRequest):
+        # A row refused at the confirming step rolled the whole file back: say so, rather
+        # than "Import finished".
+        if result.has_errors() or result.has_validation_errors():
+            problems = [
+                f"Row {row.number}, {field}: {' '.join(messages_)}"
+                for row in result.invalid_rows
+                for field, messages_ in row.error_dict.items()
+            ] + [f"Row {number}: {errors[0].error}" for number, errors in result.row_errors()]
+            self.message_user(
+                request,
+                "Nothing was imported. " + " ".join(problems),
+                level=messages.ERROR,
+            )
+            return HttpResponseRedirect(reverse("admin:activities_activity_import"))
+        return super().process_result(result, request)
 
 
 @admin.register(DeletedActivity)

@@ -54,9 +54,10 @@ def history_batch(channel: str | None = None) -> Iterator[uuid.UUID]:
     """Groups the history rows written inside the block into one change-log entry.
 
     Services wrap each logical write in it; commands and scripts may also name the
-    channel. Without a channel, it comes from the request being served (or `system`).
+    channel. Without a channel, it is the enclosing block's (e.g. the import's, around
+    each service call), else the request's (or `system`).
     """
-    channel_token = _channel.set(channel)
+    channel_token = _channel.set(channel if channel is not None else _channel.get())
     batch_token = _batch.set(uuid.uuid4())
     try:
         yield _batch.get()
