@@ -163,3 +163,22 @@ def test_the_admin_export_writes_no_live_formula(client, superuser, logged, sett
     assert not [cell.coordinate for cell in cells if cell.data_type == "f"]
     titles = [line[header.index("title")].value for line in sheet.iter_rows(min_row=2)]
     assert "'=HYPERLINK(evil)" in titles
+
+
+def test_a_change_between_preview_and_confirm_rolls_the_whole_file_back(
+    client, staff_editor, logged
+):
+    client.force_login(staff_editor)
+    text = page_export(client).decode("utf-8-sig")
+    text = text.replace("'=HYPERLINK(evil)", "Cyber staff talks").replace("Tokyo", "Kyoto")
+    response = preview(client, text.encode())
+    assert response.context["result"].totals["update"] == 2
+    # Someone saves the first activity after the preview, before the confirmation.
+    services.update_activity(activity=logged[0], user=staff_editor, data={"outcome": "Newer"})
+    response = confirm(client, response)
+    assert response.redirect_chain[-1][0] == reverse("admin:activities_activity_import")
+    assert "Nothing was imported. Row 2, version: Activity" in response.text
+    logged[0].refresh_from_db()
+    logged[1].refresh_from_db()
+    assert (logged[0].location, logged[0].outcome, logged[0].version) == ("Tokyo", "Newer", 2)
+    assert (logged[1].title, logged[1].version) == ("=HYPERLINK(evil)", 1)  # not half-written
