@@ -44,19 +44,20 @@ def _number_text(value: Any) -> str:
     return str(value).strip()
 
 
-def row_programme(row: dict[str, Any]) -> Programme | None:
+def row_programme(
+    row: dict[str, Any], programmes: list[Programme] | None = None
+) -> Programme | None:
     """The programme a row names (by name as exported, or by id), or the only one there is
-    when the cell is empty."""
+    when the cell is empty. `programmes`: all of them, read once per import."""
+    if programmes is None:
+        programmes = list(Programme.objects.all())
     value = _number_text(row.get("programme") or "")
-    if value:
-        if value.isdigit():
-            return Programme.objects.filter(pk=int(value)).first()
-        for programme in Programme.objects.all():
-            if exports.programme_label(programme) == value:
-                return programme
-        return None
-    programmes = list(Programme.objects.all()[:2])
-    return programmes[0] if len(programmes) == 1 else None
+    if not value:
+        return programmes[0] if len(programmes) == 1 else None
+    for programme in programmes:
+        if value in (str(programme.pk), exports.programme_label(programme)):
+            return programme
+    return None
 
 
 class TextWidget(widgets.Widget):
@@ -141,7 +142,7 @@ class ReadOnlyWidget(widgets.Widget):
 
 class ProgrammeWidget(widgets.Widget):
     def clean(self, value: Any, row: Any = None, **kwargs: Any) -> Programme:
-        programme = row_programme(row or {})
+        programme = row_programme(row or {}, kwargs.get("programmes"))
         if programme is None:
             raise ValueError(
                 f"Unknown programme “{value}”: give its name as the export writes it, or its id."
@@ -172,7 +173,7 @@ class StrictManyToManyWidget(widgets.ManyToManyWidget):
             return []
         queryset = self.model.objects.all()
         if self.scoped:
-            programme = row_programme(row or {})
+            programme = row_programme(row or {}, kwargs.get("programmes"))
             queryset = queryset.filter(programme=programme) if programme else queryset.none()
         matches = list(queryset.filter(**{f"{self.field}__in": names}))
         found = {str(getattr(obj, self.field)) for obj in matches}
@@ -283,6 +284,8 @@ class ActivityResource(resources.ModelResource):
         # Never a partial write: a row refused at the confirming step (e.g. changed by
         # someone since the preview) rolls the whole file back.
         kwargs["rollback_on_validation_errors"] = True
+        # Read once, handed to the widgets with the other keyword arguments of each row.
+        kwargs["programmes"] = list(Programme.objects.all())
         return super().import_data(dataset, *args, **kwargs)
 
     def before_import(self, dataset, **kwargs: Any) -> None:
@@ -325,7 +328,7 @@ class ActivityResource(resources.ModelResource):
         except ValidationError as error:
             errors = error.update_error_dict(errors)
         if "programme" not in row and instance.programme_id is None:
-            instance.programme = row_programme({})
+            instance.programme = row_programme({}, kwargs.get("programmes"))
         # The base class sets many-to-many values only after saving; check them now,
         # so that a row with a bad goal is reported rather than half-saved.
         links: dict[str, Any] = {}

@@ -182,3 +182,24 @@ def test_a_change_between_preview_and_confirm_rolls_the_whole_file_back(
     logged[1].refresh_from_db()
     assert (logged[0].location, logged[0].outcome, logged[0].version) == ("Tokyo", "Newer", 2)
     assert (logged[1].title, logged[1].version) == ("=HYPERLINK(evil)", 1)  # not half-written
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+def test_the_admin_export_holds_no_restricted_activity_for_a_staff_editor(
+    client, staff_editor, logged, fmt
+):
+    client.force_login(staff_editor)
+    url = reverse("admin:activities_activity_export")
+    form = client.get(url).context["form"]
+    choice = next(v for v, label in form.fields["format"].choices if label == fmt)
+    data = {name: "on" for name in form.fields if name.startswith("activityresource_")}
+    response = client.post(url, {**data, "format": choice, "resource": "0"})
+    assert response.status_code == 200
+    if fmt == "xlsx":
+        sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
+        titles = [line[2].value for line in sheet.iter_rows(min_row=2)]
+    else:
+        titles = [
+            r["title"] for r in csv.DictReader(io.StringIO(response.content.decode("utf-8-sig")))
+        ]
+    assert sorted(titles) == sorted([JAPANESE, "'=HYPERLINK(evil)"])
