@@ -203,3 +203,41 @@ def test_the_admin_export_holds_no_restricted_activity_for_a_staff_editor(
             r["title"] for r in csv.DictReader(io.StringIO(response.content.decode("utf-8-sig")))
         ]
     assert sorted(titles) == sorted([JAPANESE, "'=HYPERLINK(evil)"])
+
+
+def test_an_unchanged_row_costs_a_fixed_few_queries(japan, superuser):
+    import tablib
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from activities.exports import activity_cells
+    from activities.resources import ActivityResource
+
+    goals = list(japan.partnership_goals.all()[:2])
+    for n in range(8):
+        ActivityFactory(programme=japan, goals=goals, allies=["FR", "DE"], title=f"Talks {n}")
+
+    def queries(rows: int) -> int:
+        cells = list(activity_cells(Activity.objects.order_by("id")))[:rows]
+        dataset = tablib.Dataset(*cells, headers=COLUMNS)
+        with CaptureQueriesContext(connection) as captured:
+            result = ActivityResource().import_data(dataset, dry_run=True, user=superuser)
+        assert result.totals["skip"] == rows
+        return len(captured)
+
+    per_row = (queries(8) - queries(4)) / 4
+    # The activity and its three link tables, in the row's savepoint (2).
+    assert per_row == 6
+
+
+def test_the_preview_shows_what_a_row_changes_in_the_links(client, staff_editor, logged):
+    client.force_login(staff_editor)
+    text = page_export(client).decode("utf-8-sig").replace("EE; FR; DE", "FR; PL")
+    response = preview(client, text.encode())
+    result = response.context["result"]
+    (changed,) = [r for r in result.rows if r.import_type == "update"]
+    allies = changed.diff[result.diff_headers.index("allies")]
+    assert "<del" in allies and "<ins" in allies
+    assert "EE" in allies and "PL" in allies
+    logged[0].refresh_from_db()
+    assert sorted(logged[0].allies.values_list("code", flat=True)) == ["DE", "EE", "FR"]
