@@ -342,15 +342,14 @@ class ActivityResource(resources.ModelResource):
             .filter(pk=int(value))
             .first()
         )
-        if instance is not None:
-            instance._links_loaded = {
-                name: list(getattr(instance, name).all()) for name in exports.LINK_COLUMNS
-            }
         if instance is None:
             # The same answer for a deleted, never existing or hidden (restricted) one.
             raise ValidationError(
                 {"id": f"No such activity: {value}. Leave the id empty to add a new activity."}
             )
+        instance._links_loaded = {
+            name: list(getattr(instance, name).all()) for name in exports.LINK_COLUMNS
+        }
         return instance, False
 
     # --- reading a row ---------------------------------------------------------------
@@ -377,9 +376,13 @@ class ActivityResource(resources.ModelResource):
         if instance._state.adding and "goals" not in links and "goals" not in errors:
             links["goals"] = []  # reported as missing by clean_links
         if "goals" not in errors and "programme" not in errors:
+            # Links a file leaves out must still fit the (maybe new) programme, as in the API.
+            current = getattr(instance, "_links_loaded", None) or {}
+            goals = links.get("goals", current.get("goals"))
+            objectives = links.get("objectives", current.get("objectives"))
             try:
                 programme = instance.programme if instance.programme_id else None
-                Activity.clean_links(programme, links.get("goals"), links.get("objectives"))
+                Activity.clean_links(programme, goals, objectives)
             except ValidationError as error:
                 errors = error.update_error_dict(errors)
         if "releasability" not in errors:

@@ -7,7 +7,7 @@ import tablib
 from activities.models import Activity
 from activities.resources import ActivityResource
 from tests.activities.importing import HEADER, confirm, csv_bytes, preview, row
-from tests.factories import ActivityFactory
+from tests.factories import ActivityFactory, ProgrammeFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -99,3 +99,13 @@ def test_admin_export_round_trips_through_import(japan, superuser):
     copy = Activity.objects.get()
     assert copy.title == original.title
     assert set(copy.goals.values_list("order", flat=True)) == {7, 15}
+
+
+def test_moving_an_activity_to_another_programme_checks_the_links_it_keeps(japan, superuser):
+    other = ProgrammeFactory()
+    activity = ActivityFactory(programme=japan)
+    dataset = tablib.Dataset([activity.pk, str(other)], headers=["id", "programme"])
+    result = ActivityResource().import_data(dataset, dry_run=True, user=superuser)
+    assert [r.error_dict for r in result.invalid_rows] == [
+        {"goals": [f"Choose only goals of the programme “{other}”."]}
+    ]
