@@ -21,6 +21,7 @@ from import_export.admin import ImportExportMixin
 
 from activities.forms import MAX_VERSION, ActivityForm
 from activities.history import changes_since
+from activities.imports import IMPORT_FORMATS, ActivityImportForm, ImportRefused
 from activities.models import Activity, Ally, DeletedActivity, Releasability
 from activities.querysets import (
     RESTORE_PERMISSIONS,
@@ -29,7 +30,7 @@ from activities.querysets import (
     deleted_activities,
     releasability_choices,
 )
-from activities.resources import ActivityResource
+from activities.resources import IMPORT_PERMISSIONS, ActivityResource
 from activities.services import (
     VersionConflict,
     create_activity,
@@ -172,7 +173,10 @@ def copy_state(saved: Activity, onto: Activity) -> None:
 @admin.register(Activity)
 class ActivityAdmin(ImportExportMixin, HistoryAdmin):
     form = ActivityAdminForm
+    # --- spreadsheet import and export (django-import-export; see activities/resources.py)
     resource_classes = [ActivityResource]
+    import_formats = IMPORT_FORMATS
+    import_form_class = ActivityImportForm
     list_display = [
         "title",
         "start_date",
@@ -361,6 +365,37 @@ class ActivityAdmin(ImportExportMixin, HistoryAdmin):
 
     def get_export_queryset(self, request: HttpRequest) -> QuerySet:
         return super().get_export_queryset(request).with_related()
+
+    def has_import_permission(self, request: HttpRequest) -> bool:
+        # Editors and Programme managers: a staff Viewer gets no button and a 403.
+        return request.user.has_perms(IMPORT_PERMISSIONS)
+
+    def get_import_resource_kwargs(self, request: HttpRequest, **kwargs: Any) -> dict:
+        # The resource checks rows for this user (releasability, what they may see).
+        return {**super().get_import_resource_kwargs(request, **kwargs), "user": request.user}
+
+    def add_data_read_fail_error_to_form(self, form, e: Exception) -> None:
+        if isinstance(e, ImportRefused):
+            form.add_error("import_file", str(e))
+        else:
+            super().add_data_read_fail_error_to_form(form, e)
+
+    def process_result(self, result, request: HttpRequest):
+        # A row refused at the confirming step rolled the whole file back: say so, rather
+        # than "Import finished".
+        if result.has_errors() or result.has_validation_errors():
+            problems = [
+                f"Row {row.number}, {field}: {' '.join(messages_)}"
+                for row in result.invalid_rows
+                for field, messages_ in row.error_dict.items()
+            ] + [f"Row {number}: {errors[0].error}" for number, errors in result.row_errors()]
+            self.message_user(
+                request,
+                "Nothing was imported. " + " ".join(problems),
+                level=messages.ERROR,
+            )
+            return HttpResponseRedirect(reverse("admin:activities_activity_import"))
+        return super().process_result(result, request)
 
 
 @admin.register(DeletedActivity)

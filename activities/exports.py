@@ -1,9 +1,23 @@
-"""CSV export of activities, shared by the list page and the API.
+"""The one spreadsheet format of activities: what the exports write and the import reads.
 
-Rows stream as they are read, so a large export neither waits nor fills memory. Cells a
-spreadsheet would run as a formula are neutralised (CSV injection): the export is
-opened in Excel by people who did not type the data. The page and the API choose their
-columns (`activity_row` here; the API's are its JSON fields); the writing is shared.
+The list page's export (`/activities/export.csv`), the API's CSV (`?format=csv`) and the
+admin's import-export all use the columns, separators and cell rules defined here, so any
+export is an import template: re-imported unchanged, it changes nothing.
+
+- Columns: `COLUMNS`, in this order; `READ_ONLY_COLUMNS` are written for information and
+  ignored by the import (except `version`, which the import uses to refuse overwriting a
+  newer change).
+- Lists (goals by title, objectives by number, Allies by ISO code) are joined with "; "
+  and split on ";" (goal titles contain commas).
+- The programme is written as its name; the import takes the name or the id.
+- Dates are `YYYY-MM-DD`. Empty values are empty cells.
+- A UTF-8 BOM starts the file, so that Excel reads Japanese and accents as UTF-8.
+- Cells a spreadsheet would run as a formula are prefixed with `'` (CSV injection): the
+  exports are opened in Excel by people who did not type the data. The prefix is exactly
+  reversible (`unescape_formula`), so the import reads back what was exported.
+
+Rows stream as they are read (`activities.rows`), so a large export neither waits nor
+fills memory.
 """
 
 from __future__ import annotations
@@ -14,9 +28,9 @@ from typing import Any
 
 from django.db.models import QuerySet
 from django.http import StreamingHttpResponse
-from django.utils import timezone
 
-from activities.models import Activity
+from activities import rows
+from goals.models import PartnershipGoal, Programme, StrategicObjective
 
 COLUMNS = [
     "id",
@@ -24,6 +38,7 @@ COLUMNS = [
     "title",
     "activity_type",
     "status",
+    "releasability",
     "start_date",
     "end_date",
     "goals",
@@ -35,46 +50,88 @@ COLUMNS = [
     "women_participants",
     "description",
     "outcome",
+    "version",
     "updated_at",
 ]
-# '; ' between linked items: goal titles contain commas.
+# Written, never imported as values (`id` names the activity to update, `version` the
+# version the file was exported at).
+READ_ONLY_COLUMNS = ("id", "version", "updated_at")
+LINK_COLUMNS = ("goals", "objectives", "allies")
+# Between linked items when writing; the import splits on LIST_SEPARATOR and strips.
 SEPARATOR = "; "
+LIST_SEPARATOR = ";"
+DATE_FORMAT = "YYYY-MM-DD"
+BOM = "\ufeff"
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+# A text that starts with the escape itself is escaped too, so that unescaping is exact.
+ESCAPE = "'"
 # Rows fetched (with their links) per round trip while streaming: memory stays bounded
 # however many activities match.
 CHUNK_SIZE = 2000
 
 
-def safe_cell(value: Any) -> Any:
-    """A value as a CSV cell: None is empty, and a formula is defused."""
-    if value is None:
-        return ""
-    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
-        return "'" + value
+def escape_formula(value: str) -> str:
+    """A text as a spreadsheet cell that is never run as a formula."""
+    if value.startswith(FORMULA_PREFIXES) or value.startswith(ESCAPE):
+        return ESCAPE + value
     return value
 
 
-def activity_row(activity: Activity) -> list[Any]:
-    """One activity as CSV cells; expects `Activity.objects.with_related()`."""
-    return [
-        activity.pk,
-        str(activity.programme),
-        activity.title,
-        activity.activity_type,
-        activity.status,
-        activity.start_date.isoformat(),
-        activity.end_date.isoformat() if activity.end_date else "",
-        SEPARATOR.join(goal.title for goal in activity.goals.all()),
-        SEPARATOR.join(str(objective.number) for objective in activity.objectives.all()),
-        SEPARATOR.join(ally.code for ally in activity.allies.all()),
-        activity.location,
-        activity.lead_organisation,
-        "" if activity.participants is None else activity.participants,
-        "" if activity.women_participants is None else activity.women_participants,
-        activity.description,
-        activity.outcome,
-        timezone.localtime(activity.updated_at).isoformat(timespec="seconds"),
-    ]
+def unescape_formula(value: str) -> str:
+    """The text `escape_formula` was given (a cell typed by hand is left as it is)."""
+    if value.startswith(ESCAPE) and value[1:].startswith((*FORMULA_PREFIXES, ESCAPE)):
+        return value[1:]
+    return value
+
+
+def safe_cell(value: Any) -> Any:
+    """A value as a cell: None is empty, and a formula is defused."""
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return escape_formula(value)
+    return value
+
+
+def join_list(values: Iterable[Any]) -> str:
+    return SEPARATOR.join(str(value) for value in values)
+
+
+def split_list(value: Any) -> list[str]:
+    """The items of a list cell (an XLSX number, e.g. objective 2, is one item)."""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return [part.strip() for part in str(value or "").split(LIST_SEPARATOR) if part.strip()]
+
+
+def programme_label(programme: Programme) -> str:
+    return str(programme)
+
+
+class _Labels:
+    """Names of what the rows hold as ids: a few small tables, read once per export."""
+
+    def __init__(self) -> None:
+        self.programmes = {p.pk: programme_label(p) for p in Programme.objects.all()}
+        self.goals = dict(PartnershipGoal.objects.values_list("id", "title"))
+        self.objectives = dict(StrategicObjective.objects.values_list("id", "number"))
+
+    def cells(self, row: dict[str, Any]) -> list[Any]:
+        values = {
+            **row,
+            "programme": self.programmes.get(row["programme"], row["programme"]),
+            "goals": join_list(self.goals[pk] for pk in row["goals"]),
+            "objectives": join_list(self.objectives[pk] for pk in row["objectives"]),
+            "allies": join_list(row["allies"]),
+        }
+        return [values[column] for column in COLUMNS]
+
+
+def activity_cells(queryset: QuerySet) -> Iterator[list[Any]]:
+    """The activities of `queryset` (filtered and ordered) as rows of cells, in COLUMNS."""
+    labels = _Labels()
+    for row in rows.iter_activity_rows(queryset, COLUMNS, chunk_size=CHUNK_SIZE):
+        yield labels.cells(row)
 
 
 class _Echo:
@@ -84,16 +141,14 @@ class _Echo:
         return value
 
 
-def csv_lines(
-    header: Sequence[str], rows: Iterable[Sequence[Any]], *, bom: bool = False
-) -> Iterator[str]:
-    """The CSV file, line by line: the header, then each row with its cells made safe."""
+def csv_lines(header: Sequence[str], cells: Iterable[Sequence[Any]]) -> Iterator[str]:
+    """The CSV file, line by line: the BOM, the header, then each row with its cells
+    made safe."""
     writer = csv.writer(_Echo())
-    if bom:
-        # Without it Excel reads UTF-8 as a legacy code page and garbles “–” and accents.
-        yield "\ufeff"
+    # Without it Excel reads UTF-8 as a legacy code page and garbles Japanese and “–”.
+    yield BOM
     yield writer.writerow(header)
-    for row in rows:
+    for row in cells:
         yield writer.writerow([safe_cell(cell) for cell in row])
 
 
@@ -103,10 +158,7 @@ def csv_response(lines: Iterator[str], filename: str) -> StreamingHttpResponse:
     return response
 
 
-def activities_csv_response(
-    queryset: QuerySet, filename: str, *, bom: bool = False
-) -> StreamingHttpResponse:
-    """Stream the activities of `queryset` (already filtered and ordered) as a CSV file."""
-    activities = queryset.with_related().iterator(chunk_size=CHUNK_SIZE)
-    rows = (activity_row(activity) for activity in activities)
-    return csv_response(csv_lines(COLUMNS, rows, bom=bom), filename)
+def activities_csv_response(queryset: QuerySet, filename: str) -> StreamingHttpResponse:
+    """Stream the activities of `queryset` (already filtered, ordered and limited to what
+    the user may see) as the activities CSV."""
+    return csv_response(csv_lines(COLUMNS, activity_cells(queryset)), filename)

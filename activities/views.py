@@ -204,7 +204,7 @@ class ActivityExportView(RolePermissionMixin, View):
                 content_type="text/plain; charset=utf-8",
             )
         filename = f"activities-{timezone.localdate():%Y-%m-%d}.csv"
-        return activities_csv_response(filterset.qs, filename, bom=True)
+        return activities_csv_response(filterset.qs, filename)
 
 
 class VisibleActivityMixin:

@@ -55,8 +55,9 @@ def history_batch(channel: str | None = None) -> Iterator[uuid.UUID]:
 
     Services wrap each logical write in it; commands and scripts may also name the
     channel. Without a channel, it comes from the request being served (or `system`).
-    Inside another block, the rows join the outer entry (a door that makes one change
-    of several service calls, such as the admin restoring a version with corrections).
+    Inside another block, the rows join the outer entry and its channel (a door that makes
+    one change of several service calls, such as the admin restoring a version with
+    corrections, or the import around each row's service call).
     """
     outer = _batch.get()
     if outer is not None and channel is None:

@@ -335,6 +335,13 @@ SPECTACULAR_SETTINGS = {
 # django-import-export: an import is one transaction, so an invalid row saves nothing.
 IMPORT_EXPORT_USE_TRANSACTIONS = True
 IMPORT_EXPORT_SKIP_ADMIN_LOG = False
+# The admin's own export must not write live formulas (its option strips a leading "=";
+# the activity resource also prefixes risky cells with ' as the app's exports do).
+IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT = True
+# Limits of a spreadsheet import, checked before the file is parsed (activities/imports.py).
+IMPORT_MAX_FILE_SIZE = env.int("DJANGO_IMPORT_MAX_FILE_SIZE", default=5 * 1024 * 1024)
+IMPORT_MAX_UNPACKED_SIZE = env.int("DJANGO_IMPORT_MAX_UNPACKED_SIZE", default=50 * 1024 * 1024)
+IMPORT_MAX_ROWS = env.int("DJANGO_IMPORT_MAX_ROWS", default=5000)
 
 LOGGING = {
     "version": 1,

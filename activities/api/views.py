@@ -33,7 +33,7 @@ from activities.api.serializers import (
     AllySerializer,
     HistoryEntrySerializer,
 )
-from activities.exports import CHUNK_SIZE, csv_lines, csv_response
+from activities.exports import activities_csv_response
 from activities.filters import ActivityFilterSet
 from activities.history import past_withheld_from
 from activities.models import Activity, Ally, CreationKey
@@ -276,9 +276,11 @@ class ActivityViewSet(ModelViewSet):
             (200, "text/csv"): OpenApiResponse(
                 OpenApiTypes.STR,
                 description=(
-                    "All matching activities, one per row after a header row of the JSON "
-                    "field names. Lists (goals, objectives, allies) are joined with `;`; "
-                    "empty values are empty cells; a text starting with = + - @ is "
+                    "All matching activities in the format of the list page's export and "
+                    "the admin's import (see docs/import.md): a UTF-8 BOM, a header row, "
+                    "then one activity per row; the programme by name, goals by title, "
+                    "objectives by number and Allies by code, each list joined with `; `; "
+                    "empty values are empty cells; a text starting with = + - @ or ' is "
                     "prefixed with ' so that spreadsheets do not run it as a formula."
                 ),
             ),
@@ -286,25 +288,17 @@ class ActivityViewSet(ModelViewSet):
     )
     def list(self, request: Request, *args: Any, **kwargs: Any):
         queryset = self.filter_queryset(self.get_queryset())
-        fields = list(self.get_serializer().fields)
         if isinstance(request.accepted_renderer, CSVRenderer):
-            return self.csv_response(queryset, fields)
+            return self.csv_response(queryset)
+        fields = list(self.get_serializer().fields)
         # Lists read plain rows (activities.rows), not serializer objects: the same JSON
         # (tested) at a fraction of the cost per row.
         page = self.paginate_queryset(rows.records(queryset, fields))
         return self.get_paginated_response(rows.rows_from_records(page, fields))
 
-    def csv_response(
-        self, queryset: QuerySet[Activity], fields: list[str]
-    ) -> StreamingHttpResponse:
-        lines = (
-            [
-                ";".join(str(item) for item in value) if isinstance(value, list) else value
-                for value in row.values()
-            ]
-            for row in rows.iter_activity_rows(queryset, fields, chunk_size=CHUNK_SIZE)
-        )
-        return csv_response(csv_lines(fields, lines), "activities.csv")
+    def csv_response(self, queryset: QuerySet[Activity]) -> StreamingHttpResponse:
+        # The same file as the list page's export, hence an import template.
+        return activities_csv_response(queryset, "activities.csv")
 
     # --- history and restore, which also reach deleted activities ---------------------
 

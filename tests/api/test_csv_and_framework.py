@@ -7,25 +7,22 @@ import io
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 
+from activities.exports import BOM, COLUMNS
 from activities.models import ActivityStatus
 from tests.factories import ActivityFactory, PriorityIssueFactory, ProgrammeFactory, UserFactory
 
 
 def csv_rows(response) -> list[dict[str, str]]:
-    content = b"".join(response.streaming_content).decode()
+    content = b"".join(response.streaming_content).decode("utf-8-sig")
     return list(csv.DictReader(io.StringIO(content)))
 
 
-def as_csv_cells(row: dict) -> dict[str, str]:
-    def cell(value):
-        if value is None:
-            return ""
-        if isinstance(value, list):
-            return ";".join(str(item) for item in value)
-        return str(value)
-
-    return {key: cell(value) for key, value in row.items()}
+@pytest.fixture
+def viewer_client(client, viewer):
+    client.force_login(viewer)
+    return client
 
 
 @pytest.fixture
@@ -52,21 +49,32 @@ def activities(japan):
     return made
 
 
-def test_csv_equals_the_json_list_for_the_same_filter(viewer_api, activities):
+def test_csv_is_the_list_pages_export_for_the_same_filter(viewer_api, viewer_client, activities):
+    # One format for every export (and the import): the API's CSV is the page's file.
+    query = "status=planned&ordering=title"
+    response = viewer_api.get(f"/api/v1/activities/?{query}&format=csv")
+    assert response.status_code == 200
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    assert response["Content-Disposition"] == 'attachment; filename="activities.csv"'
+    content = b"".join(response.streaming_content)
+    page = viewer_client.get(f"{reverse('activities:export')}?{query}")
+    assert content == b"".join(page.streaming_content)
+    assert content.startswith(BOM.encode())
+
+
+def test_csv_holds_every_matching_activity_as_the_json_list_does(viewer_api, activities):
     query = "status=planned&ordering=title"
     pages, url = [], f"/api/v1/activities/?{query}&page_size=20"
     while url:
         page = viewer_api.get(url).json()
         pages += page["results"]
         url = page["next"]
-    response = viewer_api.get(f"/api/v1/activities/?{query}&format=csv")
-    assert response.status_code == 200
-    assert response["Content-Type"] == "text/csv; charset=utf-8"
-    assert response["Content-Disposition"] == 'attachment; filename="activities.csv"'
-    rows = csv_rows(response)
+    rows = csv_rows(viewer_api.get(f"/api/v1/activities/?{query}&format=csv"))
     assert len(rows) == 48  # every matching activity, not one page
-    assert rows == [as_csv_cells(row) for row in pages]
-    assert list(rows[0]) == list(pages[0])  # the header row: the JSON field names
+    assert list(rows[0]) == COLUMNS
+    assert [(r["id"], r["title"], r["releasability"], r["version"]) for r in rows] == [
+        (str(p["id"]), p["title"], p["releasability"], str(p["version"])) for p in pages
+    ]
 
 
 def test_accept_text_csv_gives_csv_too(viewer_api, activities):
@@ -78,7 +86,7 @@ def test_accept_text_csv_gives_csv_too(viewer_api, activities):
 def test_csv_of_no_rows_is_just_the_header(viewer_api, japan):
     response = viewer_api.get("/api/v1/activities/?format=csv")
     content = b"".join(response.streaming_content).decode()
-    assert content.startswith("id,programme,title,")
+    assert content.startswith("\ufeffid,programme,title,")
     assert content.count("\n") == 1
 
 
