@@ -1,10 +1,11 @@
 """What a progress report says, computed once for the page, the PDF and the workbook.
 
 The report follows the programme's structure: strategic objectives, then priority issues
-with their goals. Counts come from `goals.querysets.programme_progress()` (the same code as
-the progress API and the dashboard); a closed stock-take's report uses the counts frozen
-when it closed. Everything respects releasability: restricted activities count and show
-only for users allowed to see them.
+with their goals. Every count comes from progress (the same code as the progress API and
+the dashboard) under the report's ProgressQuery; a closed stock-take's report uses the
+counts frozen when it closed, and says with which filters they were taken. Everything
+respects releasability: restricted activities count and show only for users allowed to see
+them.
 """
 
 from __future__ import annotations
@@ -15,17 +16,22 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser
-from django.db.models import Count, Q, QuerySet, Sum
 from django.utils import timezone
 
 from activities.models import Activity, ActivityStatus, ActivityType
-from activities.querysets import VIEW_RESTRICTED
+from activities.querysets import year_bounds
 from goals.models import GoalAssessment, PartnershipGoal, Programme, Rating, StockTake
-from goals.querysets import programme_progress, status_totals
+from progress.query import ProgressQuery
+from progress.querysets import (
+    attendance_per_goal,
+    programme_progress,
+    types_per_goal,
+    zero_counts,
+)
+from progress.services import snapshot_view
 
-STATUSES = [status for status, _ in ActivityStatus.choices]
-TYPE_LABELS = dict(ActivityType.choices)
 STATUS_LABELS = dict(ActivityStatus.choices)
+TYPE_LABELS = dict(ActivityType.choices)
 
 
 @dataclass
@@ -60,6 +66,8 @@ class Report:
     objectives: list[dict[str, Any]]
     issues: list[dict[str, Any]] = field(default_factory=list)
     frozen: bool = False
+    # The filters the counts were taken with (a closed stock-take's, when frozen), in words.
+    filters: list[str] = field(default_factory=list)
 
     @property
     def goal_sections(self) -> list[GoalSection]:
@@ -72,12 +80,17 @@ def report_period(
     if stocktake is not None:
         return stocktake.period_start, stocktake.period_end, stocktake.title
     if year is not None:
-        return datetime.date(year, 1, 1), datetime.date(year, 12, 31), f"Progress in {year}"
+        return (*year_bounds(year), f"Progress in {year}")
     return (
-        datetime.date(programme.start_year, 1, 1),
-        datetime.date(programme.end_year, 12, 31),
+        year_bounds(programme.start_year)[0],
+        year_bounds(programme.end_year)[1],
         f"Progress {programme.start_year}–{programme.end_year}",
     )
+
+
+def described_filters(applied: dict[str, list[str]]) -> list[str]:
+    """The filters as `name: value, value`, for the report's first page."""
+    return [f"{name}: {', '.join(values)}" for name, values in sorted(applied.items())]
 
 
 def _assessments(programme: Programme, stocktake: StockTake | None) -> dict[int, AssessmentView]:
@@ -108,50 +121,39 @@ def _assessments(programme: Programme, stocktake: StockTake | None) -> dict[int,
 
 
 def build_report(
-    programme: Programme,
+    query: ProgressQuery,
     *,
     user: AbstractBaseUser,
-    activities: QuerySet[Activity],
-    year: int | None = None,
     stocktake: StockTake | None = None,
 ) -> Report:
-    """`activities` is what the user may see, already narrowed by any list filters."""
-    start, end, title = report_period(programme, year, stocktake)
-    in_period = activities.filter(programme=programme, start_date__gte=start, start_date__lte=end)
+    """The report of `query` (the filtered activities `user` may see: an open stock-take's
+    report has its period among the filters). A closed stock-take's counts are its frozen
+    ones: the caller refuses the filters they cannot follow (reports.views)."""
+    programme = query.programme
+    start, end, title = report_period(programme, query.year, stocktake)
     frozen = bool(stocktake and stocktake.is_closed and stocktake.snapshot)
     if frozen:
-        view = "all" if user.has_perm(VIEW_RESTRICTED) else "unrestricted"
-        progress = stocktake.snapshot[view]
+        progress = stocktake.snapshot[snapshot_view(query.sees_restricted)]
+        taken_with = stocktake.snapshot.get("filters") or {
+            "period_start": stocktake.snapshot["period"]["start"],
+            "period_end": stocktake.snapshot["period"]["end"],
+        }
+        filters = described_filters({k: [v] for k, v in taken_with.items() if k != "programme"})
     else:
-        progress = programme_progress(programme, Q(pk__in=in_period.values("pk")))
+        progress = programme_progress(query).as_dict()
+        filters = described_filters(query.applied)
 
     goal_counts = {row["id"]: row["activities"] for row in progress["goals"]}
-    link = Activity.goals.through.objects.filter(activity__in=in_period)
-    types: dict[int, list[tuple[str, int]]] = defaultdict(list)
-    for row in (
-        link.values("partnershipgoal_id", "activity__activity_type")
-        .annotate(n=Count("activity_id", distinct=True))
-        .order_by("partnershipgoal_id", "-n")
-    ):
-        types[row["partnershipgoal_id"]].append(
-            (TYPE_LABELS[row["activity__activity_type"]], row["n"])
-        )
-    attendance = {
-        row["partnershipgoal_id"]: row
-        for row in link.filter(activity__women_participants__isnull=False)
-        .values("partnershipgoal_id")
-        .annotate(
-            participants=Sum("activity__participants"),
-            women=Sum("activity__women_participants"),
-        )
-    }
+    types = types_per_goal(query)
+    attendance = attendance_per_goal(query)
     listed: dict[int, list[Activity]] = defaultdict(list)
-    for activity in in_period.prefetch_related("goals", "allies").order_by("start_date", "id"):
+    for activity in query.activities.prefetch_related("goals", "allies").order_by(
+        "start_date", "id"
+    ):
         for goal in activity.goals.all():
             listed[goal.pk].append(activity)
 
     assessments = _assessments(programme, stocktake)
-    empty = dict.fromkeys(["total", *STATUSES], 0)
     goals = PartnershipGoal.objects.filter(programme=programme).select_related("priority_issue")
     by_issue: dict[int, list[GoalSection]] = defaultdict(list)
     for goal in goals.order_by("order"):
@@ -159,7 +161,7 @@ def build_report(
         by_issue[goal.priority_issue_id].append(
             GoalSection(
                 goal=goal,
-                counts=goal_counts.get(goal.pk, empty),
+                counts=goal_counts.get(goal.pk, zero_counts()),
                 types=types.get(goal.pk, []),
                 activities=listed.get(goal.pk, []),
                 assessment=assessments.get(goal.pk),
@@ -168,7 +170,6 @@ def build_report(
             )
         )
     issues = [{**row, "goals": by_issue.get(row["id"], [])} for row in progress["priority_issues"]]
-    totals = progress.get("totals") or status_totals(programme, Q(pk__in=in_period.values("pk")))
     return Report(
         programme=programme,
         title=title,
@@ -177,8 +178,9 @@ def build_report(
         stocktake=stocktake,
         generated_at=timezone.now(),
         generated_by=user.get_username(),
-        totals=totals,
+        totals=progress["totals"],
         objectives=progress["objectives"],
         issues=issues,
         frozen=frozen,
+        filters=filters,
     )
