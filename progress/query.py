@@ -110,9 +110,14 @@ def build_query(
     if not filterset.is_valid():
         raise FilterRefused(filterset.errors)
     # No order: counts do not need one, and a list asks for its own.
+    activities = filterset.qs.order_by()
+    # django-filter marks multiple-choice filters DISTINCT; every filter here is a column
+    # condition or an EXISTS (no join), so no row can repeat, and DISTINCT would only make
+    # PostgreSQL sort or hash every matching row before counting.
+    activities.query.distinct = False
     return ProgressQuery(
         programme=programme,
-        activities=filterset.qs.order_by(),
+        activities=activities,
         applied=given,
         visible=visible,
         cleaned=dict(filterset.form.cleaned_data),

@@ -23,7 +23,7 @@ YEARS = (2023, 2024, 2025, 2026)
 
 
 @dataclass
-class Testland:
+class Land:
     programme: Programme
     issues: list[PriorityIssue]
     goals: list[PartnershipGoal]
@@ -39,7 +39,7 @@ def _fresh_rate_counters():
 
 
 @pytest.fixture
-def testland(db) -> Testland:
+def testland(db) -> Land:
     """Two priority issues (A: goals 1 and 2; B: goals 3 and 4), two objectives, and 24
     activities cycling through the statuses, types, releasabilities, Allies, years and
     links, some serving two goals of one issue (which count once for it). One activity of
@@ -70,4 +70,4 @@ def testland(db) -> Testland:
             allies=[ALLIES[n % 3]] if n % 5 else [],
         )
     ActivityFactory(start_date=datetime.date(2025, 5, 5))
-    return Testland(programme, issues, goals, objectives)
+    return Land(programme, issues, goals, objectives)
