@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.contrib.auth.models import AnonymousUser, User
-from django.db.models import Q, QuerySet
+from django.db.models import Model, Q, QuerySet
 from django.http import QueryDict
 
 from activities.filters import ActivityFilterSet
@@ -136,3 +136,27 @@ def query_for(
     return build_query(
         data, programme=programme, visible=visibility(user), refuse=refuse, refusal=refusal
     )
+
+
+def describe_filters(applied: Mapping[str, list[str]], cleaned: Mapping[str, Any]) -> list[str]:
+    """The filters in words, for a report's first page: `Label: value, value`, with names
+    for ids and labels for codes where the filter set knows them."""
+    described = []
+    for name, values in sorted(applied.items()):
+        base, _, end = name.rpartition("_")
+        if end not in ("after", "before") or base not in ActivityFilterSet.base_filters:
+            base, end = name, ""
+        filter_ = ActivityFilterSet.base_filters.get(base)
+        label = str(filter_.label or base) if filter_ is not None else name
+        label = label[:1].upper() + label[1:]
+        label += {"after": " from", "before": " to"}.get(end, "")
+        value = cleaned.get(base)
+        if isinstance(value, Model):
+            shown = [str(value)]
+        elif isinstance(value, list | tuple | QuerySet) and value and isinstance(value[0], Model):
+            shown = [str(item) for item in value]
+        else:
+            choices = dict(filter_.extra.get("choices") or []) if filter_ is not None else {}
+            shown = [str(choices.get(item, item)) for item in values]
+        described.append(f"{label}: {', '.join(shown)}")
+    return described

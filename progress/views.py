@@ -37,7 +37,7 @@ RECENT_SHOWN = 8
 
 VIEW_FRAMEWORK = ("goals.view_partnershipgoal", "activities.view_activity")
 # The dashboard's filter bar: the list's, less what only syncing clients use.
-DASHBOARD_EXCLUDED = ("updated_after", "ordering", "search", "period_start", "period_end")
+DASHBOARD_EXCLUDED = ("updated_after", "ordering")
 
 
 @dataclass

@@ -21,7 +21,7 @@ from django.utils import timezone
 from activities.models import Activity, ActivityStatus, ActivityType
 from activities.querysets import year_bounds
 from goals.models import GoalAssessment, PartnershipGoal, Programme, Rating, StockTake
-from progress.query import ProgressQuery
+from progress.query import ProgressQuery, describe_filters
 from progress.querysets import (
     attendance_per_goal,
     programme_progress,
@@ -88,11 +88,6 @@ def report_period(
     )
 
 
-def described_filters(applied: dict[str, list[str]]) -> list[str]:
-    """The filters as `name: value, value`, for the report's first page."""
-    return [f"{name}: {', '.join(values)}" for name, values in sorted(applied.items())]
-
-
 def _assessments(programme: Programme, stocktake: StockTake | None) -> dict[int, AssessmentView]:
     """Per goal: the stock-take's assessment (frozen, if it is closed), or else the latest
     one of the programme."""
@@ -138,10 +133,11 @@ def build_report(
             "period_start": stocktake.snapshot["period"]["start"],
             "period_end": stocktake.snapshot["period"]["end"],
         }
-        filters = described_filters({k: [v] for k, v in taken_with.items() if k != "programme"})
+        taken_with = {k: [v] for k, v in taken_with.items() if k != "programme"}
+        filters = describe_filters(taken_with, {})
     else:
         progress = programme_progress(query).as_dict()
-        filters = described_filters(query.applied)
+        filters = describe_filters(query.applied, query.cleaned)
 
     goal_counts = {row["id"]: row["activities"] for row in progress["goals"]}
     types = types_per_goal(query)

@@ -170,8 +170,8 @@ def test_a_closed_stocktakes_report_says_its_counts_are_frozen_and_with_which_fi
         assert response.status_code == 200
         frozen = re.search(r'id="frozen-counts">(.*?)</p>', response.content.decode(), re.S)
         assert "frozen" in frozen.group(1)
-        assert "period_start: 2025-01-01" in frozen.group(1)
-        assert "period_end: 2025-12-31" in frozen.group(1)
+        assert "Period from: 2025-01-01" in frozen.group(1)
+        assert "Period to: 2025-12-31" in frozen.group(1)
         # The frozen numbers are the live ones of the same filters at closing time.
         live = progress(
             client,
@@ -248,3 +248,15 @@ def test_dashboard_queries_are_few_and_do_not_grow_with_the_programme(
         with django_assert_max_num_queries(30):
             counts.append(query_count(client, url))
     assert counts[0] == counts[1]
+
+
+def test_a_reports_first_page_names_its_filters_in_words(manager, client, testland):
+    client.force_login(manager)
+    goal = testland.goals[0]
+    params = {"goal": goal.pk, "ally": "EE", "status": "planned", "year": "2025"}
+    page = client.get(reverse("reports:report", args=[testland.programme.pk]), params)
+    header = page.content.decode().split('class="report-header"')[1].split("</header>")[0]
+    assert f"Partnership goal: {goal.title}" in header
+    assert "Ally: Estonia" in header
+    assert "Status: Planned" in header
+    assert "Year: 2025" in header
