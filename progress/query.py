@@ -42,7 +42,10 @@ def filter_names() -> list[str]:
     """The query parameters of the activity filters (a range filter has two)."""
     names = []
     for name, filter_ in ActivityFilterSet.base_filters.items():
-        widget = filter_.field.widget
+        # From the classes: building `filter_.field` here would cache a form field on the
+        # shared base filter, and every filter set copied from it would keep that field
+        # (and ignore the widgets and choices a page sets).
+        widget = getattr(filter_.field_class, "widget", None)
         suffixes = getattr(widget, "suffixes", None)
         if suffixes:
             names.extend(f"{name}_{suffix}" for suffix in suffixes)

@@ -146,7 +146,7 @@ def test_progress_takes_one_aggregate_query_per_level(viewer_api, programme, jap
     # tables' unique pairs make plain counts exact for goals and objectives, and the
     # priority issues make their (issue, activity) pairs distinct once, then count.
     assert not [sql for sql in aggregates if "COUNT(DISTINCT" in sql.upper()]
-    (issues,) = [sql for sql in aggregates if "goals_priorityissue" in sql]
+    (issues,) = [sql for sql in aggregates if "pairs.issue" in sql]
     assert "SELECT DISTINCT" in issues
 
 
