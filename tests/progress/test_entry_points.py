@@ -260,3 +260,25 @@ def test_a_reports_first_page_names_its_filters_in_words(manager, client, testla
     assert "Ally: Estonia" in header
     assert "Status: Planned" in header
     assert "Year: 2025" in header
+
+
+def test_restricted_activities_count_for_no_one_who_may_not_see_them(
+    viewer, editor, manager, client, testland
+):
+    params = {"programme": testland.programme.pk, "releasability": "restricted"}
+    for user, sees in ((viewer, False), (editor, False), (manager, True)):
+        client.force_login(user)
+        data = progress(client, params).json()
+        csv_body = b"".join(progress(client, {**params, "format": "csv"}).streaming_content)
+        rows = list(csv.DictReader(io.StringIO(csv_body.decode("utf-8-sig"))))
+        report = client.get(reverse("reports:report", args=[testland.programme.pk]), params)
+        numbers = [
+            data["totals"]["activities"]["total"],
+            sum(int(row["total"]) for row in rows),
+            dashboard_total(client, params),
+            report.context["report"].totals["total"],
+        ]
+        if sees:
+            assert min(numbers) > 0, user
+        else:
+            assert numbers == [0, 0, 0, 0], user
