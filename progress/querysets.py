@@ -91,7 +91,7 @@ def _issue_rows(query: ProgressQuery) -> dict[int, dict[str, Any]]:
     """  # noqa: S608 (constants only; every value is a parameter)
     with connection.cursor() as cursor:
         cursor.execute(sql, [*STATUSES, *HELD_STATUSES, *pairs_params])
-        names = [column.name for column in cursor.description]
+        names = [column[0] for column in cursor.description]
         return {row[0]: dict(zip(names[1:], row[1:], strict=True)) for row in cursor.fetchall()}
 
 
