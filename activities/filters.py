@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import django_filters
+from django import forms
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
 from activities.models import Activity, ActivityStatus, ActivityType, Ally, Releasability
+from activities.querysets import starts_between, year_bounds
 from goals.models import PartnershipGoal, PriorityIssue, Programme, StrategicObjective
 
 
@@ -23,6 +25,14 @@ class StableOrderingFilter(django_filters.OrderingFilter):
         if not value:
             return qs
         return qs.order_by(*[self.get_ordering_value(param) for param in value], "-id")
+
+
+# The years a programme can cover (NATO partnerships began in 1994).
+FIRST_YEAR, LAST_YEAR = 1994, 2100
+
+
+class YearFilter(django_filters.Filter):
+    field_class = forms.IntegerField
 
 
 class ActivityFilterSet(django_filters.FilterSet):
@@ -52,6 +62,23 @@ class ActivityFilterSet(django_filters.FilterSet):
         label="Ally",
     )
     start_date = django_filters.DateFromToRangeFilter(label="Starts between")
+    year = YearFilter(
+        method="filter_year",
+        label="Year",
+        min_value=FIRST_YEAR,
+        max_value=LAST_YEAR,
+        help_text="Activities starting in this year.",
+    )
+    period_start = django_filters.DateFilter(
+        method="filter_period_start",
+        label="Period from",
+        help_text="Activities starting on or after this day (as a stock-take's period).",
+    )
+    period_end = django_filters.DateFilter(
+        method="filter_period_end",
+        label="Period to",
+        help_text="Activities starting on or before this day.",
+    )
     updated_after = django_filters.IsoDateTimeFilter(
         field_name="updated_at",
         lookup_expr="gte",
@@ -90,6 +117,17 @@ class ActivityFilterSet(django_filters.FilterSet):
             return queryset
         return queryset.filter(_linked(Activity.allies.through, "ally", value))
 
+    def filter_year(self, queryset: QuerySet, name: str, value: int | None) -> QuerySet:
+        if value is None:
+            return queryset
+        return queryset.filter(starts_between(*year_bounds(value)))
+
+    def filter_period_start(self, queryset: QuerySet, name: str, value) -> QuerySet:
+        return queryset.filter(starts_between(start=value)) if value else queryset
+
+    def filter_period_end(self, queryset: QuerySet, name: str, value) -> QuerySet:
+        return queryset.filter(starts_between(end=value)) if value else queryset
+
     def filter_search(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         value = value.strip()
         if not value:
@@ -103,8 +141,10 @@ class ActivityFilterSet(django_filters.FilterSet):
 
 
 # The link filters work through a method, so the API schema is told their types here.
-for _name in ("goal", "objective", "priority_issue"):
+for _name in ("goal", "objective", "priority_issue", "year"):
     extend_schema_field(OpenApiTypes.INT)(ActivityFilterSet.base_filters[_name])
+for _name in ("period_start", "period_end"):
+    extend_schema_field(OpenApiTypes.DATE)(ActivityFilterSet.base_filters[_name])
 extend_schema_field({"type": "string", "pattern": "^[A-Z]{2}$"})(
     ActivityFilterSet.base_filters["ally"]
 )

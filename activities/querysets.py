@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import date
 
 from django.contrib.auth.models import AnonymousUser, User
 from django.db import models
@@ -24,6 +25,23 @@ def visibility(user: User | AnonymousUser) -> Q | None:
     if user.is_active and user.has_perm(VIEW_RESTRICTED):
         return None
     return ~Q(releasability=RESTRICTED)
+
+
+def year_bounds(year: int) -> tuple[date, date]:
+    """The first and last day of `year`: the period `?year=` stands for everywhere."""
+    return date(year, 1, 1), date(year, 12, 31)
+
+
+def starts_between(start: date | None = None, end: date | None = None) -> Q:
+    """The period rule, written once: an activity belongs to a period (a year, a
+    stock-take's period, a report's) when it *starts* in it, both ends inclusive. The
+    filters, the reports and the stock-take snapshots all use it."""
+    condition = Q()
+    if start is not None:
+        condition &= Q(start_date__gte=start)
+    if end is not None:
+        condition &= Q(start_date__lte=end)
+    return condition
 
 
 def releasability_choices(choices: Iterable[tuple[str, str]], user: User | AnonymousUser) -> list:

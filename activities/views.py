@@ -93,6 +93,11 @@ class ActivityPageFilterSet(ActivityFilterSet):
         super().__init__(*args, **kwargs)
         for name in exclude:
             self.filters.pop(name)
+        for filter_ in self.filters.values():
+            # A form field built on the shared base filter (drf-spectacular builds them
+            # when it writes the API schema) would be copied here and ignore the widgets
+            # and choices set below: build this page's own.
+            filter_.__dict__.pop("_field", None)
         user = getattr(self.request, "user", None)
         if "releasability" in self.filters and user:
             # Not offered to those who could never find a restricted activity.

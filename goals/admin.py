@@ -1,6 +1,6 @@
 from django.contrib import admin, messages
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
-from django.db.models import Count, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.html import escape, format_html, format_html_join
@@ -15,7 +15,6 @@ from goals.models import (
     StockTake,
     StrategicObjective,
 )
-from goals.querysets import activity_scope
 from goals.services import close_stocktake
 from itpp.admin import HistoryAdmin
 
@@ -28,8 +27,14 @@ def with_visible_activity_counts(
     queryset: QuerySet, user: AbstractBaseUser | AnonymousUser
 ) -> QuerySet:
     """The rows annotated with the number of activities `user` may see (`activities_total`),
-    counted as the progress API and the dashboard count them (goals.querysets)."""
-    counted = queryset.with_activity_counts(activity_scope(visible=visibility(user)))
+    each linked activity once, as progress counts them (the link tables hold each pair once;
+    a test compares the two)."""
+    # The model through the relation, not an import: goals sits below activities.
+    activities = queryset.model._meta.get_field("activities").related_model.objects
+    visible = activities.visible_to(user).values("pk")
+    counted = queryset.annotate(
+        activities_total=Count("activities", filter=Q(activities__in=visible))
+    )
     # Meta.ordering does not apply to a GROUP BY query; the autocompletes page through it.
     return counted.order_by(*queryset.model._meta.ordering)
 

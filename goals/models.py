@@ -154,7 +154,7 @@ class PartnershipGoal(models.Model):
         return self.title
 
     def get_absolute_url(self) -> str:
-        return reverse("goals:detail", args=[self.pk])
+        return reverse("progress:goal_detail", args=[self.pk])
 
     def clean(self) -> None:
         super().clean()

@@ -1,112 +1,29 @@
-"""Reusable reads of the framework, above all the progress counts.
+"""Reusable reads of the framework: the current programme, and goals' ratings.
 
-The dashboard and the progress API both call `with_activity_counts()` (and, for priority
-issues, `priority_issues_with_activity_counts()`), so they can never disagree: one
-aggregate query per level, computed by the database.
+Counts of activities are not here: they belong to `progress` (progress.querysets), which
+reads both the framework and the activity log.
 """
 
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from django.db import connection, models
-from django.db.models import Count, F, Max, Q
+from django.db import models
 from django.utils import timezone
 
-# Kept as plain strings so that this module does not import the activities app
-# (which itself imports the framework models).
-ACTIVITY_STATUSES = ("planned", "ongoing", "completed", "postponed", "cancelled")
-# Statuses that mean an activity has actually taken place (or is taking place).
-HELD_STATUSES = ("ongoing", "completed")
+if TYPE_CHECKING:  # the models import this module
+    from goals.models import Programme
 
 
-def prefix_q(q: Q, path: str) -> Q:
-    """Rewrite a Q written against Activity so it applies through `path`."""
-    prefixed = Q()
-    prefixed.connector = q.connector
-    prefixed.negated = q.negated
-    for child in q.children:
-        if isinstance(child, Q):
-            prefixed.children.append(prefix_q(child, path))
-        else:
-            key, value = child
-            prefixed.children.append((f"{path}__{key}", value))
-    return prefixed
-
-
-def activity_scope(
-    *,
-    year: int | None = None,
-    start: date | None = None,
-    end: date | None = None,
-    visible: Q | None = None,
-) -> Q:
-    """The activities that count: those starting in `year` (or between `start` and `end`,
-    inclusive), among those a user may see (`visible`, from activities.querysets)."""
-    scope = Q()
-    if year is not None:
-        scope &= Q(start_date__gte=date(year, 1, 1), start_date__lt=date(year + 1, 1, 1))
-    if start is not None:
-        scope &= Q(start_date__gte=start)
-    if end is not None:
-        scope &= Q(start_date__lte=end)
-    if visible is not None:
-        scope &= visible
-    return scope
-
-
-class ActivityCountsQuerySet(models.QuerySet):
-    """Annotates each row with the number of distinct activities by status.
-
-    `activities_path` is the relation from this model to Activity. `activities_unique`
-    says that an activity can reach a row only once along it (a foreign key, or one link
-    table whose unique constraint holds each pair once), so plain `COUNT` is exact: at a
-    million activities `COUNT(DISTINCT …)` sorted two million rows per status and took
-    twice as long.
-    """
-
-    activities_path: str = "activities"
-    activities_unique: bool = True
-
-    def with_activity_counts(self, scope: Q | None = None) -> ActivityCountsQuerySet:
-        path = self.activities_path
-        scope = prefix_q(scope, path) if scope else Q()
-
-        def counted(extra: Q | None = None) -> Q | None:
-            condition = scope & extra if extra is not None else scope
-            return condition or None
-
-        distinct = not self.activities_unique
-        annotations: dict[str, Any] = {
-            "activities_total": Count(path, distinct=distinct, filter=counted()),
-        }
-        for status in ACTIVITY_STATUSES:
-            annotations[f"activities_{status}"] = Count(
-                path, distinct=distinct, filter=counted(Q(**{f"{path}__status": status}))
-            )
-        # The latest activity that has actually taken place, so that planned future
-        # work does not hide a goal that has seen nothing for a long time.
-        annotations["latest_activity_date"] = Max(
-            f"{path}__start_date",
-            filter=counted(Q(**{f"{path}__status__in": HELD_STATUSES})),
-        )
-        return self.annotate(**annotations)
-
-
-class ProgrammeQuerySet(ActivityCountsQuerySet):
-    activities_path = "activities"
-
-    def current(self, today: date | None = None) -> Any:
-        """The programme whose cycle includes today, else the latest one (None if none).
-
-        Returns a Programme; typed loosely because this module cannot import the model.
-        """
+class ProgrammeQuerySet(models.QuerySet):
+    def current(self, today: date | None = None) -> Programme | None:
+        """The programme whose cycle includes today, else the latest one (None if none)."""
         year = (today or timezone.localdate()).year
         running = self.filter(start_year__lte=year, end_year__gte=year).order_by("-start_year")
         return running.first() or self.order_by("-start_year", "partner").first()
 
-    def chosen(self, wanted: str, programmes: list[Any]) -> Any:
+    def chosen(self, wanted: str, programmes: list[Programme]) -> Programme | None:
         """Among `programmes` (already read for a page's selector), the one that a page's
         `?programme=<id>` names; else the current one (None if there is no programme)."""
         for programme in programmes:
@@ -115,142 +32,16 @@ class ProgrammeQuerySet(ActivityCountsQuerySet):
         return self.current()
 
 
-class StrategicObjectiveQuerySet(ActivityCountsQuerySet):
-    activities_path = "activities"
+class StrategicObjectiveQuerySet(models.QuerySet):
+    pass
 
 
-class PriorityIssueQuerySet(ActivityCountsQuerySet):
-    # Through the goals: an activity serving two goals of one issue counts once.
-    activities_path = "partnership_goals__activities"
-    activities_unique = False
+class PriorityIssueQuerySet(models.QuerySet):
+    pass
 
 
-class PartnershipGoalQuerySet(ActivityCountsQuerySet):
-    activities_path = "activities"
-
-
-def activity_counts(row: Any) -> dict[str, int]:
-    """The counts annotated by `with_activity_counts()`, as the API and pages show them."""
-    counts = {"total": row.activities_total}
-    counts.update({status: getattr(row, f"activities_{status}") for status in ACTIVITY_STATUSES})
-    return counts
-
-
-def priority_issues_with_activity_counts(programme: Any, scope: Q | None = None) -> list[Any]:
-    """The programme's priority issues by number, annotated as `with_activity_counts()`
-    annotates them (same names, same numbers), in one query of another shape.
-
-    An activity reaches an issue through each of its goals there, so the counts must be
-    distinct. `COUNT(DISTINCT …)` sorts the joined rows once per status: at 1,000,000
-    activities that was the dashboard's slowest query (5–6 s). Here the (issue, activity)
-    pairs are made distinct once, by hashing, and then counted plainly, which PostgreSQL
-    does in about two thirds of the time. The ORM cannot aggregate over such a derived
-    table, so the SQL wraps the ORM's own query for the pairs (scope and visibility
-    included); only constants are formatted into it.
-    """
-    from activities.models import Activity
-    from goals.models import PriorityIssue
-
-    pairs = (
-        Activity.objects.filter(scope or Q(), goals__programme=programme)
-        .values("id", "status", "start_date", issue=F("goals__priority_issue"))
-        .order_by()
-        .distinct()
-    )
-    pairs_sql, pairs_params = pairs.query.sql_with_params()
-    by_status = "".join(
-        f", count(*) FILTER (WHERE status = %s) AS activities_{status}"
-        for status in ACTIVITY_STATUSES
-    )
-    zeroed = "".join(
-        f", coalesce(counts.activities_{status}, 0) AS activities_{status}"
-        for status in ("total", *ACTIVITY_STATUSES)
-    )
-    held = ", ".join(["%s"] * len(HELD_STATUSES))
-    issues = PriorityIssue._meta.db_table
-    sql = f"""
-        SELECT issue.*{zeroed}, counts.latest_activity_date
-        FROM {connection.ops.quote_name(issues)} AS issue
-        LEFT JOIN (
-            SELECT pairs.issue, count(*) AS activities_total{by_status},
-                max(start_date) FILTER (WHERE status IN ({held})) AS latest_activity_date
-            FROM ({pairs_sql}) AS pairs
-            GROUP BY pairs.issue
-        ) AS counts ON counts.issue = issue.id
-        WHERE issue.programme_id = %s
-        ORDER BY issue.number
-    """  # noqa: S608 (constants only; every value is a parameter)
-    params = [*ACTIVITY_STATUSES, *HELD_STATUSES, *pairs_params, programme.pk]
-    rows = list(PriorityIssue.objects.raw(sql, params))
-    for row in rows:
-        # A raw max() of a date is text on SQLite (the quick start); PostgreSQL gives a date.
-        if isinstance(row.latest_activity_date, str):
-            row.latest_activity_date = date.fromisoformat(row.latest_activity_date)
-    return rows
-
-
-def programme_progress(programme: Any, scope: Q | None = None) -> dict[str, list[dict[str, Any]]]:
-    """Where a programme stands: distinct-activity counts per goal, objective and priority
-    issue, one aggregate query per level. The progress API, the dashboard and the
-    stock-take snapshots all read this."""
-    from goals.models import PartnershipGoal, StrategicObjective
-
-    def latest(row: Any) -> str | None:
-        return row.latest_activity_date.isoformat() if row.latest_activity_date else None
-
-    goals = PartnershipGoal.objects.filter(programme=programme).with_activity_counts(scope)
-    objectives = StrategicObjective.objects.filter(programme=programme).with_activity_counts(scope)
-    issues = priority_issues_with_activity_counts(programme, scope)
-    return {
-        "goals": [
-            {
-                "id": goal.pk,
-                "title": goal.title,
-                "priority_issue": goal.priority_issue_id,
-                "activities": activity_counts(goal),
-                "latest_activity_date": latest(goal),
-            }
-            for goal in goals.order_by("order")
-        ],
-        "objectives": [
-            {
-                "id": objective.pk,
-                "number": objective.number,
-                "title": objective.title,
-                "activities": activity_counts(objective),
-                "latest_activity_date": latest(objective),
-            }
-            for objective in objectives.order_by("number")
-        ],
-        "priority_issues": [
-            {
-                "id": issue.pk,
-                "number": issue.number,
-                "title": issue.title,
-                "activities": activity_counts(issue),
-                "latest_activity_date": latest(issue),
-            }
-            for issue in issues
-        ],
-    }
-
-
-def status_totals(programme: Any, scope: Q | None = None) -> dict[str, int]:
-    """Distinct activities of the programme in `scope`, in total and by status."""
-    from activities.models import Activity
-
-    rows = (
-        Activity.objects.filter(programme=programme)
-        .filter(scope or Q())
-        .values("status")
-        .annotate(n=Count("id"))
-        .order_by()
-    )
-    totals = dict.fromkeys(["total", *ACTIVITY_STATUSES], 0)
-    for row in rows:
-        totals[row["status"]] = row["n"]
-    totals["total"] = sum(totals[status] for status in ACTIVITY_STATUSES)
-    return totals
+class PartnershipGoalQuerySet(models.QuerySet):
+    pass
 
 
 def _rating(row: dict[str, Any], labels: dict[str, str]) -> dict[str, Any]:
@@ -277,7 +68,7 @@ def rating_change(latest: str | None, previous: str | None) -> str | None:
     return "improved" if rank[latest] > rank[previous] else "declined"
 
 
-def goal_ratings(programme: Any) -> dict[int, dict[str, Any]]:
+def goal_ratings(programme: Programme) -> dict[int, dict[str, Any]]:
     """Per goal of the programme: its latest rating, the one before and how it changed,
     and the open stock-take's rating as a draft. One query, whatever the stock-takes.
 

@@ -6,12 +6,10 @@ from datetime import date
 from typing import Any
 
 from django.contrib.auth.models import User
-from django.core.exceptions import ValidationError
+from django.core.exceptions import ImproperlyConfigured, ValidationError
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
 
-from activities.querysets import PUBLIC, RESTRICTED
 from goals.models import (
     CLOSED_MESSAGE,
     GoalAssessment,
@@ -20,7 +18,11 @@ from goals.models import (
     StockTake,
     StockTakeStatus,
 )
-from goals.querysets import activity_scope, programme_progress, status_totals
+from goals.signals import stocktake_closing
+
+# The views of the frozen counts: with restricted activities, without them, and of public
+# activities alone (for the report shared with the partner).
+SNAPSHOT_VIEWS = ("all", "unrestricted", "public")
 
 
 def assessments_snapshot(stocktake: StockTake) -> list[dict[str, Any]]:
@@ -45,30 +47,26 @@ def assessments_snapshot(stocktake: StockTake) -> list[dict[str, Any]]:
 def close_stocktake(stocktake: StockTake, *, user: User) -> StockTake:
     """Close a stock-take and freeze what it saw.
 
-    The counts are stored three times: with and without restricted activities, so that a
-    reader who may not see restricted activities reads counts that leave them out, and of
-    public activities alone, for the report shared with the partner.
+    The framework freezes the assessments; the activity counts belong to progress (which
+    goals cannot import), so a receiver of `stocktake_closing` adds them, under the same
+    lock and in the same transaction. They are stored three times (SNAPSHOT_VIEWS): with and
+    without restricted activities, so that a reader who may not see restricted activities
+    reads counts that leave them out, and of public activities alone, for the report shared
+    with the partner.
     """
     locked = StockTake.objects.select_for_update().get(pk=stocktake.pk)
     if locked.status == StockTakeStatus.CLOSED:
         raise ValidationError(CLOSED_MESSAGE)
     period = {"start": locked.period_start, "end": locked.period_end}
-    views = {
-        "all": None,
-        "unrestricted": ~Q(releasability=RESTRICTED),
-        "public": Q(releasability=PUBLIC),
-    }
     locked.snapshot = {
         "closed_at": timezone.now().isoformat(),
         "period": {k: v.isoformat() for k, v in period.items()},
         "assessments": assessments_snapshot(locked),
     }
-    for view, visible in views.items():
-        scope = activity_scope(**period, visible=visible)
-        locked.snapshot[view] = {
-            **programme_progress(locked.programme, scope),
-            "totals": status_totals(locked.programme, scope),
-        }
+    stocktake_closing.send(sender=StockTake, stocktake=locked, snapshot=locked.snapshot)
+    if any(view not in locked.snapshot for view in SNAPSHOT_VIEWS):
+        # Never a stock-take closed without its counts: they could not be taken later.
+        raise ImproperlyConfigured("The progress app must be installed to close stock-takes.")
     locked.status = StockTakeStatus.CLOSED
     locked.closed_at = timezone.now()
     locked.closed_by = user

@@ -1,13 +1,10 @@
 from django.urls import path
 
-from goals import stocktake_views, views
+from goals import stocktake_views
 
 app_name = "goals"
 
 urlpatterns = [
-    path("", views.DashboardView.as_view(), name="dashboard"),
-    path("goals/", views.GoalListView.as_view(), name="list"),
-    path("goals/<int:pk>/", views.GoalDetailView.as_view(), name="detail"),
     path("stocktakes/", stocktake_views.StockTakeListView.as_view(), name="stocktakes"),
     path(
         "stocktakes/new/",

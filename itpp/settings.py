@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "accounts",
     "goals",
     "activities",
+    "progress",
     "maintenance",
     "reports",
     "feeds",

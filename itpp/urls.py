@@ -8,7 +8,8 @@ admin.site.site_title = "ITPP Tracker"
 admin.site.index_title = "Programme data"
 
 urlpatterns = [
-    # The dashboard (at /) and the goal pages.
+    # The dashboard (at /) and the goal pages, then the stock-takes.
+    path("", include("progress.urls")),
     path("", include("goals.urls")),
     path("activities/", include("activities.urls")),
     path("reports/", include("reports.urls")),

@@ -5,24 +5,25 @@ from __future__ import annotations
 
 from typing import Any
 
+from progress.querysets import BAR_STATUSES, bar_scale, bar_share
 from reports.data import Report
 
-SHOWN = ["completed", "ongoing", "planned"]
 # As presentation attributes: WeasyPrint's SVG renderer ignores CSS classes.
 COLOURS = {"completed": "#146c43", "ongoing": "#0b5ed7", "planned": "#8a94a6"}
 TRACK = "#eef0f3"
 
 
 def goal_bars(report: Report) -> list[dict[str, Any]]:
-    """Per goal: stacked segments (x and width in % of the busiest goal's total)."""
+    """Per goal: stacked segments (x and width in % of the busiest goal's total: the one
+    scale of every progress bar, as on the dashboard)."""
     sections = report.goal_sections
-    largest = max((sum(s.counts[k] for k in SHOWN) for s in sections), default=0) or 1
+    scale = bar_scale([section.counts for section in sections])
     bars = []
     for section in sections:
         x = 0.0
         segments = []
-        for status in SHOWN:
-            width = 100 * section.counts[status] / largest
+        for status in BAR_STATUSES:
+            width = bar_share(section.counts[status], scale)
             if width:
                 segments.append(
                     {

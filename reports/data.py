@@ -1,33 +1,38 @@
 """What a progress report says, computed once for the page, the PDF and the workbook.
 
 The report follows the programme's structure: strategic objectives, then priority issues
-with their goals. Counts come from `goals.querysets.programme_progress()` (the same code as
-the progress API and the dashboard); a closed stock-take's report uses the counts frozen
-when it closed. Everything respects releasability: restricted activities count and show
-only for users allowed to see them.
+with their goals. Every count comes from progress (the same code as the progress API and
+the dashboard) under the report's ProgressQuery; a closed stock-take's report uses the
+counts frozen when it closed, and says with which filters they were taken. Everything
+respects releasability: restricted activities count and show only for users allowed to see
+them.
 """
 
 from __future__ import annotations
 
 import datetime
 from collections import defaultdict
-from collections.abc import Collection
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser
-from django.db.models import Count, Q, QuerySet, Sum
 from django.utils import timezone
 
 from activities.models import Activity, ActivityStatus, ActivityType, Releasability
-from activities.querysets import VIEW_RESTRICTED, releasability_choices
+from activities.querysets import releasability_choices, year_bounds
 from goals.models import GoalAssessment, PartnershipGoal, Programme, Rating, StockTake
-from goals.querysets import programme_progress, status_totals
+from progress.query import FilterRefused, ProgressQuery, describe_filters
+from progress.querysets import (
+    attendance_per_goal,
+    programme_progress,
+    types_per_goal,
+    zero_counts,
+)
+from progress.services import snapshot_view
 from reports.marking import Marking, frozen_releasability, highest_of, highest_releasability
 
-STATUSES = [status for status, _ in ActivityStatus.choices]
-TYPE_LABELS = dict(ActivityType.choices)
 STATUS_LABELS = dict(ActivityStatus.choices)
+TYPE_LABELS = dict(ActivityType.choices)
 
 
 @dataclass
@@ -62,6 +67,8 @@ class Report:
     objectives: list[dict[str, Any]]
     issues: list[dict[str, Any]] = field(default_factory=list)
     frozen: bool = False
+    # The filters the counts were taken with (a closed stock-take's, when frozen), in words.
+    filters: list[str] = field(default_factory=list)
     # The most restrictive releasability the report holds, said in its header.
     marking: Marking = field(default_factory=lambda: Marking(Releasability.PUBLIC))
     # Made with ?releasability=public: for sharing with the partner.
@@ -78,10 +85,10 @@ def report_period(
     if stocktake is not None:
         return stocktake.period_start, stocktake.period_end, stocktake.title
     if year is not None:
-        return datetime.date(year, 1, 1), datetime.date(year, 12, 31), f"Progress in {year}"
+        return (*year_bounds(year), f"Progress in {year}")
     return (
-        datetime.date(programme.start_year, 1, 1),
-        datetime.date(programme.end_year, 12, 31),
+        year_bounds(programme.start_year)[0],
+        year_bounds(programme.end_year)[1],
         f"Progress {programme.start_year}–{programme.end_year}",
     )
 
@@ -113,88 +120,81 @@ def _assessments(programme: Programme, stocktake: StockTake | None) -> dict[int,
     return latest
 
 
-class FrozenCountsRefused(ValueError):
-    """A closed stock-take's frozen counts cannot be narrowed as asked."""
+def frozen_view(stocktake: StockTake, query: ProgressQuery, user: AbstractBaseUser) -> str:
+    """Which of a closed stock-take's frozen counts the report reads: "all" or
+    "unrestricted" (by the reader's permission), or "public" under ?releasability=public.
 
-
-def snapshot_view(
-    stocktake: StockTake, user: AbstractBaseUser, releasability: Collection[str]
-) -> str:
-    """Which of a closed stock-take's frozen counts `user` reads, given the releasability
-    filter: "all" or "unrestricted" (by the user's permission), or "public".
-
-    The snapshot holds no other cut, so any other releasability filter is refused rather
-    than applied to the activities listed but not to the counts.
+    The snapshot holds no other cut, so any other releasability filter is refused
+    (FilterRefused) rather than applied to the activities listed but not to the counts.
     """
-    default = "all" if user.has_perm(VIEW_RESTRICTED) else "unrestricted"
-    chosen = set(releasability)
+    default = snapshot_view(query.sees_restricted)
+    chosen = set(query.cleaned.get("releasability") or ())
     offered = {value for value, _ in releasability_choices(Releasability.choices, user)}
     if not chosen or chosen >= offered:
         return default
     if chosen == {Releasability.PUBLIC}:
         if "public" in stocktake.snapshot:
             return "public"
-        raise FrozenCountsRefused(
-            "releasability: this stock-take was closed before its counts of public "
-            "activities were kept, so its report cannot be limited to public activities. "
-            "Make the report of the same period without the stock-take instead."
+        raise FilterRefused(
+            {
+                "releasability": [
+                    "This stock-take was closed before its counts of public activities were "
+                    "kept, so its report cannot be limited to public activities. Make the "
+                    "report of the same period without the stock-take instead."
+                ]
+            }
         )
-    raise FrozenCountsRefused(
-        "releasability: a closed stock-take's counts are frozen for all the activities you "
-        "may see and for the public ones only; leave releasability out or choose public."
+    raise FilterRefused(
+        {
+            "releasability": [
+                "A closed stock-take's counts are frozen for all the activities you may see "
+                "and for the public ones only; leave releasability out or choose public."
+            ]
+        }
     )
 
 
 def build_report(
-    programme: Programme,
+    query: ProgressQuery,
     *,
     user: AbstractBaseUser,
-    activities: QuerySet[Activity],
-    year: int | None = None,
     stocktake: StockTake | None = None,
-    releasability: Collection[str] = (),
 ) -> Report:
-    """`activities` is what the user may see, already narrowed by any list filters, of
-    which `releasability` is the releasability filter (raises FrozenCountsRefused when a
-    closed stock-take's counts cannot follow it)."""
-    start, end, title = report_period(programme, year, stocktake)
-    in_period = activities.filter(programme=programme, start_date__gte=start, start_date__lte=end)
+    """The report of `query` (the filtered activities `user` may see: an open stock-take's
+    report has its period among the filters). A closed stock-take's counts are its frozen
+    ones: the caller refuses the filters they cannot follow (reports.views)."""
+    programme = query.programme
+    start, end, title = report_period(programme, query.year, stocktake)
     frozen = bool(stocktake and stocktake.is_closed and stocktake.snapshot)
-    marking = highest_releasability(in_period)
+    marking = highest_releasability(query.activities)
     if frozen:
-        view = snapshot_view(stocktake, user, releasability)
+        view = frozen_view(stocktake, query, user)
         progress = stocktake.snapshot[view]
+        # A count of restricted activities is restricted information even without a title.
         marking = highest_of([marking, frozen_releasability(stocktake.snapshot, view)])
+        taken_with = stocktake.snapshot.get("filters") or {
+            "period_start": stocktake.snapshot["period"]["start"],
+            "period_end": stocktake.snapshot["period"]["end"],
+        }
+        taken_with = {k: [v] for k, v in taken_with.items() if k != "programme"}
+        if view == "public":
+            taken_with["releasability"] = [Releasability.PUBLIC]
+        filters = describe_filters(taken_with, {})
     else:
-        progress = programme_progress(programme, Q(pk__in=in_period.values("pk")))
+        progress = programme_progress(query).as_dict()
+        filters = describe_filters(query.applied, query.cleaned)
 
     goal_counts = {row["id"]: row["activities"] for row in progress["goals"]}
-    link = Activity.goals.through.objects.filter(activity__in=in_period)
-    types: dict[int, list[tuple[str, int]]] = defaultdict(list)
-    for row in (
-        link.values("partnershipgoal_id", "activity__activity_type")
-        .annotate(n=Count("activity_id", distinct=True))
-        .order_by("partnershipgoal_id", "-n")
-    ):
-        types[row["partnershipgoal_id"]].append(
-            (TYPE_LABELS[row["activity__activity_type"]], row["n"])
-        )
-    attendance = {
-        row["partnershipgoal_id"]: row
-        for row in link.filter(activity__women_participants__isnull=False)
-        .values("partnershipgoal_id")
-        .annotate(
-            participants=Sum("activity__participants"),
-            women=Sum("activity__women_participants"),
-        )
-    }
+    types = types_per_goal(query)
+    attendance = attendance_per_goal(query)
     listed: dict[int, list[Activity]] = defaultdict(list)
-    for activity in in_period.prefetch_related("goals", "allies").order_by("start_date", "id"):
+    for activity in query.activities.prefetch_related("goals", "allies").order_by(
+        "start_date", "id"
+    ):
         for goal in activity.goals.all():
             listed[goal.pk].append(activity)
 
     assessments = _assessments(programme, stocktake)
-    empty = dict.fromkeys(["total", *STATUSES], 0)
     goals = PartnershipGoal.objects.filter(programme=programme).select_related("priority_issue")
     by_issue: dict[int, list[GoalSection]] = defaultdict(list)
     for goal in goals.order_by("order"):
@@ -202,7 +202,7 @@ def build_report(
         by_issue[goal.priority_issue_id].append(
             GoalSection(
                 goal=goal,
-                counts=goal_counts.get(goal.pk, empty),
+                counts=goal_counts.get(goal.pk, zero_counts()),
                 types=types.get(goal.pk, []),
                 activities=listed.get(goal.pk, []),
                 assessment=assessments.get(goal.pk),
@@ -211,7 +211,6 @@ def build_report(
             )
         )
     issues = [{**row, "goals": by_issue.get(row["id"], [])} for row in progress["priority_issues"]]
-    totals = progress.get("totals") or status_totals(programme, Q(pk__in=in_period.values("pk")))
     return Report(
         programme=programme,
         title=title,
@@ -220,10 +219,11 @@ def build_report(
         stocktake=stocktake,
         generated_at=timezone.now(),
         generated_by=user.get_username(),
-        totals=totals,
+        totals=progress["totals"],
         objectives=progress["objectives"],
         issues=issues,
         frozen=frozen,
+        filters=filters,
         marking=Marking(marking),
-        public_only=set(releasability) == {Releasability.PUBLIC},
+        public_only=set(query.cleaned.get("releasability") or ()) == {Releasability.PUBLIC},
     )

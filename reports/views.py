@@ -3,68 +3,71 @@ all from the same `reports.data.build_report()`."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from django.contrib.staticfiles import finders
-from django.core.exceptions import BadRequest
-from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.shortcuts import get_object_or_404
 from django.template.loader import render_to_string
 from django.utils.text import slugify
 from django.views import View
 from django.views.generic import TemplateView
 
-from activities.filters import ActivityFilterSet
-from activities.models import Activity
+from activities.querysets import starts_between
 from activities.views import RolePermissionMixin
 from goals.models import Programme, StockTake
+from progress.query import ORDER_ONLY, FilterRefused, filter_names, query_for
+from progress.querysets import STATUSES
 from reports.charts import goal_bars
-from reports.data import STATUSES, FrozenCountsRefused, Report, build_report
+from reports.data import Report, build_report
 from reports.xlsx import report_workbook
 
-YEARS = range(1994, 2101)
+# What a closed stock-take's frozen counts cannot follow: any filter but the order of the
+# lists (and its own programme).
+FROZEN_REFUSAL = (
+    "A closed stock-take's counts are frozen: they were taken for its period without "
+    "this filter, so it cannot be applied. Leave it out, or ask for a report by year."
+)
 
 
 class ReportMixin(RolePermissionMixin):
     permission_required = "activities.view_activity"
 
-    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        # A refused report says why (Django's own 400 page would not), for the page and
-        # for a PDF or workbook link alike.
-        try:
-            return super().dispatch(request, *args, **kwargs)
-        except BadRequest as refused:
-            return render(request, "reports/refused.html", {"message": str(refused)}, status=400)
-
     def report(self) -> Report:
+        """The report the request asks for; FilterRefused if its filters cannot be."""
         request: HttpRequest = self.request
         programme = get_object_or_404(Programme, pk=self.kwargs["programme_id"])
-        year = request.GET.get("year") or None
-        if year is not None:
-            if not year.isdigit() or int(year) not in YEARS:
-                raise BadRequest("year must be a year such as 2025.")
-            year = int(year)
         stocktake = None
         if request.GET.get("stocktake"):
             value = request.GET["stocktake"]
             if not value.isdigit():
                 raise Http404("No such stock-take.")
             stocktake = get_object_or_404(StockTake, pk=int(value), programme=programme)
-        visible = Activity.objects.visible_to(request.user)
-        filters = ActivityFilterSet(request.GET, queryset=visible, request=request)
-        if not filters.is_valid():
-            raise BadRequest(" ".join(f"{k}: {' '.join(v)}" for k, v in filters.errors.items()))
-        try:
-            return build_report(
-                programme,
-                user=request.user,
-                activities=filters.qs,
-                year=year,
-                stocktake=stocktake,
-                releasability=filters.form.cleaned_data.get("releasability") or (),
-            )
-        except FrozenCountsRefused as refused:
-            raise BadRequest(str(refused)) from refused
+        refuse: set[str] = set()
+        if stocktake is not None and stocktake.is_closed and stocktake.snapshot:
+            # Releasability may pick one of the frozen views (reports.data.frozen_view).
+            refuse = set(filter_names()) - ORDER_ONLY - {"releasability"}
+            if request.GET.get("programme") == str(programme.pk):
+                refuse.discard("programme")
+        query = query_for(
+            request.GET,
+            user=request.user,
+            programme=programme,
+            refuse=sorted(refuse),
+            refusal=FROZEN_REFUSAL,
+        )
+        if stocktake is not None and not stocktake.is_closed:
+            # An open stock-take's report counts live, over its period.
+            period = starts_between(stocktake.period_start, stocktake.period_end)
+            query = replace(query, activities=query.activities.filter(period))
+        return build_report(query, user=request.user, stocktake=stocktake)
+
+    def refused(self, refused: FilterRefused) -> HttpResponse:
+        return HttpResponseBadRequest(
+            f"This report cannot be made with these filters. {refused.message}",
+            content_type="text/plain; charset=utf-8",
+        )
 
     def filename(self, report: Report, extension: str) -> str:
         return f"itpp-{slugify(report.programme.partner)}-{slugify(report.title)}.{extension}"
@@ -82,6 +85,14 @@ class ReportIndexView(RolePermissionMixin, TemplateView):
 class ReportView(ReportMixin, TemplateView):
     template_name = "reports/report.html"
 
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        try:
+            return super().get(request, *args, **kwargs)
+        except FilterRefused as refused:
+            # The message above where the report would be, as the list shows its errors.
+            context = {"refused": refused.message, "programme_id": kwargs["programme_id"]}
+            return self.render_to_response(context, status=400)
+
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         report = self.report()
         return {
@@ -98,7 +109,10 @@ class ReportPDFView(ReportMixin, View):
     def get(self, request: HttpRequest, programme_id: int) -> HttpResponse:
         from weasyprint import CSS, HTML  # heavy import, only when a PDF is asked for
 
-        report = self.report()
+        try:
+            report = self.report()
+        except FilterRefused as refused:
+            return self.refused(refused)
         html = render_to_string(
             "reports/pdf.html",
             {"report": report, "statuses": STATUSES, "bars": goal_bars(report)},
@@ -128,7 +142,10 @@ def _refuse_fetch(url: str, *args: Any, **kwargs: Any) -> dict:
 
 class ReportXLSXView(ReportMixin, View):
     def get(self, request: HttpRequest, programme_id: int) -> HttpResponse:
-        report = self.report()
+        try:
+            report = self.report()
+        except FilterRefused as refused:
+            return self.refused(refused)
         response = HttpResponse(
             report_workbook(report),
             content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",

@@ -8,7 +8,8 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
-from reports.data import STATUS_LABELS, STATUSES, TYPE_LABELS, Report
+from progress.querysets import STATUSES
+from reports.data import STATUS_LABELS, TYPE_LABELS, Report
 
 FORMULA_PREFIXES = ("=", "+", "-", "@")
 

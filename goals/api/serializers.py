@@ -14,7 +14,6 @@ from goals.models import (
     PartnershipGoal,
     PriorityIssue,
     Programme,
-    Rating,
     StockTake,
     StrategicObjective,
 )
@@ -43,96 +42,6 @@ class PartnershipGoalSerializer(serializers.ModelSerializer):
     class Meta:
         model = PartnershipGoal
         fields = ["id", "programme", "priority_issue", "title", "statement", "order"]
-
-
-class ProgressQuerySerializer(serializers.Serializer):
-    """The query parameters of the progress report."""
-
-    programme = serializers.PrimaryKeyRelatedField(
-        queryset=Programme.objects.all(), help_text="The programme's id."
-    )
-    year = serializers.IntegerField(
-        required=False,
-        min_value=1994,
-        max_value=2100,
-        help_text="Count only activities starting in this year (all years if omitted).",
-    )
-
-
-class ActivityCountsSerializer(serializers.Serializer):
-    """Distinct activities, in total and by status."""
-
-    total = serializers.IntegerField()
-    planned = serializers.IntegerField()
-    ongoing = serializers.IntegerField()
-    completed = serializers.IntegerField()
-    postponed = serializers.IntegerField()
-    cancelled = serializers.IntegerField()
-
-
-class GoalRatingSerializer(serializers.Serializer):
-    """A goal's rating in one stock-take."""
-
-    rating = serializers.ChoiceField(choices=Rating.choices)
-    label = serializers.CharField(help_text='The rating in words, e.g. "On track".')
-    stocktake = serializers.IntegerField(help_text="The stock-take's id.")
-    stocktake_title = serializers.CharField()
-    assessed_on = serializers.DateField()
-
-
-class GoalProgressSerializer(serializers.Serializer):
-    id = serializers.IntegerField()
-    title = serializers.CharField()
-    priority_issue = serializers.IntegerField()
-    activities = ActivityCountsSerializer()
-    latest_activity_date = serializers.DateField(
-        allow_null=True,
-        help_text="Start of the latest activity that has taken place (ongoing or completed).",
-    )
-    latest_rating = GoalRatingSerializer(
-        allow_null=True,
-        help_text="From the most recent closed stock-take that rated the goal; null if none.",
-    )
-    previous_rating = GoalRatingSerializer(
-        allow_null=True,
-        help_text="From the closed stock-take before that one that rated the goal.",
-    )
-    rating_change = serializers.ChoiceField(
-        choices=["improved", "declined", "unchanged", "new"],
-        allow_null=True,
-        help_text=(
-            "From `previous_rating` to `latest_rating`, on the scale at risk < not started "
-            "< limited progress < on track < achieved; `new` without a previous rating, "
-            "null without a latest one."
-        ),
-    )
-    draft_rating = GoalRatingSerializer(
-        allow_null=True,
-        help_text="The open stock-take's rating, which may still change; null if none.",
-    )
-
-
-class ObjectiveProgressSerializer(serializers.Serializer):
-    id = serializers.IntegerField()
-    number = serializers.IntegerField()
-    title = serializers.CharField()
-    activities = ActivityCountsSerializer()
-    latest_activity_date = serializers.DateField(
-        allow_null=True,
-        help_text="Start of the latest activity that has taken place (ongoing or completed).",
-    )
-
-
-class PriorityIssueProgressSerializer(ObjectiveProgressSerializer):
-    pass
-
-
-class ProgressSerializer(serializers.Serializer):
-    programme = serializers.IntegerField()
-    year = serializers.IntegerField(allow_null=True)
-    goals = GoalProgressSerializer(many=True)
-    objectives = ObjectiveProgressSerializer(many=True)
-    priority_issues = PriorityIssueProgressSerializer(many=True)
 
 
 class GoalAssessmentSerializer(ValidatedModelSerializer):

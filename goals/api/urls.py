@@ -1,4 +1,3 @@
-from django.urls import path
 from rest_framework.routers import SimpleRouter
 
 from goals.api import views
@@ -10,7 +9,4 @@ router.register("priority-issues", views.PriorityIssueViewSet, basename="priorit
 router.register("goals", views.PartnershipGoalViewSet, basename="goal")
 router.register("assessments", views.GoalAssessmentViewSet, basename="assessment")
 
-urlpatterns = [
-    *router.urls,
-    path("progress/", views.ProgressView.as_view(), name="progress"),
-]
+urlpatterns = router.urls

@@ -1,23 +1,17 @@
-"""The programme framework (read-only) and where a programme stands."""
+"""The programme framework (read-only) and goal assessments. Where a programme stands
+(the progress report) is progress.api."""
 
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError as DjangoValidationError
-from drf_spectacular.utils import extend_schema
 from rest_framework import exceptions
-from rest_framework.request import Request
-from rest_framework.response import Response
 
-from activities.models import Activity
-from activities.querysets import visibility
 from goals import services
 from goals.api.serializers import (
     GoalAssessmentSerializer,
     PartnershipGoalSerializer,
     PriorityIssueSerializer,
     ProgrammeSerializer,
-    ProgressQuerySerializer,
-    ProgressSerializer,
     StrategicObjectiveSerializer,
 )
 from goals.filters import (
@@ -33,8 +27,7 @@ from goals.models import (
     Programme,
     StrategicObjective,
 )
-from goals.querysets import NO_RATINGS, activity_scope, goal_ratings, programme_progress
-from itpp.api.views import APIView, ModelViewSet, ReadOnlyModelViewSet
+from itpp.api.views import ModelViewSet, ReadOnlyModelViewSet
 
 
 class ProgrammeViewSet(ReadOnlyModelViewSet):
@@ -85,37 +78,3 @@ class GoalAssessmentViewSet(ModelViewSet):
             services.delete_assessment(instance)
         except DjangoValidationError as error:
             raise exceptions.ValidationError({"stocktake": error.messages}) from None
-
-
-class ProgressView(APIView):
-    """Where a programme stands: distinct activities per goal, objective and priority issue."""
-
-    # For the permission check: reading progress means reading activities.
-    queryset = Activity.objects.none()
-
-    @extend_schema(
-        parameters=[ProgressQuerySerializer],
-        responses=ProgressSerializer,
-        description=(
-            "Counts of distinct activities, in total and by status, for each Partnership "
-            "Goal, Strategic Objective and priority issue of the programme. An activity that "
-            "serves two goals of one priority issue counts once for that issue. Only "
-            "activities the user may see are counted. Each goal also carries its latest "
-            "rating (from closed stock-takes), how it changed since the previous one, and "
-            "the open stock-take's draft rating. An unknown programme id is a 400 on "
-            "`programme`."
-        ),
-    )
-    def get(self, request: Request) -> Response:
-        query = ProgressQuerySerializer(data=request.query_params)
-        query.is_valid(raise_exception=True)
-        programme = query.validated_data["programme"]
-        year = query.validated_data.get("year")
-        # The dashboard's and the stock-takes' counting, over what this user may see.
-        scope = activity_scope(year=year, visible=visibility(request.user))
-        report = {"programme": programme.pk, "year": year}
-        report.update(programme_progress(programme, scope))
-        ratings = goal_ratings(programme)
-        for goal in report["goals"]:
-            goal.update(ratings.get(goal["id"], NO_RATINGS))
-        return Response(ProgressSerializer(report).data)

@@ -19,6 +19,7 @@ class SchemaView(LoginExemptMixin, AtomicHandlerMixin, ThrottleRefusalsMixin, Sp
 
 urlpatterns = [
     path("", include("goals.api.urls")),
+    path("", include("progress.api.urls")),
     path("", include("activities.api.urls")),
     path("schema/", SchemaView.as_view(), name="schema"),
     # A page for people (its script is served separately, so the strict CSP holds);

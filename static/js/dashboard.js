@@ -61,4 +61,6 @@
   }
 
   document.addEventListener("DOMContentLoaded", draw);
+  // The filter bar swaps the results in place (htmx): draw the new numbers' chart.
+  document.addEventListener("htmx:afterSettle", draw);
 })();

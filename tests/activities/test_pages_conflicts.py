@@ -165,6 +165,6 @@ def test_goal_page_shows_the_goals_own_changes(client, viewer, manager, japan):
         goal.statement = "On HUMAN SECURITY, Japan and NATO cooperate closely on human security."
         goal.save()
     client.force_login(viewer)
-    page = client.get(reverse("goals:detail", args=[goal.pk])).content.decode()
+    page = client.get(reverse("progress:goal_detail", args=[goal.pk])).content.decode()
     assert "Changes to this goal" in page and "by manager" in page
     assert "Statement: On HUMAN SECURITY, Japan and NATO cooperate on human security. →" in page

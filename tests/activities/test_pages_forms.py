@@ -231,7 +231,7 @@ def test_a_hostile_title_is_shown_as_text(editor_client, japan, goals):
     for url in [
         activity.get_absolute_url(),
         reverse("activities:list"),
-        reverse("goals:dashboard"),
+        reverse("progress:dashboard"),
         goals[0].get_absolute_url(),
         reverse("activities:update", args=[activity.pk]),
     ]:

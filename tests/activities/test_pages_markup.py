@@ -22,8 +22,8 @@ def test_no_page_has_inline_code_styles_or_external_assets(client, manager, japa
     delete_activity(activity=ActivityFactory(programme=japan, goals=[goal]), user=manager)
     client.force_login(manager)
     pages = [
-        reverse("goals:dashboard"),
-        reverse("goals:list"),
+        reverse("progress:dashboard"),
+        reverse("progress:goal_list"),
         goal.get_absolute_url(),
         reverse("activities:list"),
         activity.get_absolute_url(),

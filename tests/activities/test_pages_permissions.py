@@ -19,8 +19,8 @@ def activity(japan):
 def urls(activity) -> dict[str, str]:
     goal = activity.goals.first()
     return {
-        "dashboard": reverse("goals:dashboard"),
-        "goal list": reverse("goals:list"),
+        "dashboard": reverse("progress:dashboard"),
+        "goal list": reverse("progress:goal_list"),
         "goal": goal.get_absolute_url(),
         "list": reverse("activities:list"),
         "export": reverse("activities:export"),
@@ -79,7 +79,7 @@ def test_viewers_see_no_edit_controls(client, activity, viewer):
     html = client.get(activity.get_absolute_url()).text
     assert reverse("activities:update", args=[activity.pk]) not in html
     assert reverse("activities:delete", args=[activity.pk]) not in html
-    assert "Log an activity" not in client.get(reverse("goals:dashboard")).text
+    assert "Log an activity" not in client.get(reverse("progress:dashboard")).text
 
 
 def test_editors_see_edit_but_not_delete(client, activity, editor):

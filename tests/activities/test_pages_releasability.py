@@ -110,3 +110,15 @@ def test_the_service_refusal_reaches_the_page_as_a_field_error(
         "Only users allowed to see restricted activities can restrict one."
     ]
     assert not Activity.objects.exists()
+
+
+def test_the_list_offers_its_own_choices_even_after_the_api_schema_was_written(
+    client, editor, japan
+):
+    # Writing the schema builds form fields on the shared filters; the page must not
+    # inherit them (they would offer "Restricted" to everyone, as a select).
+    client.force_login(editor)
+    assert client.get("/api/v1/schema/?format=json").status_code == 200
+    page = client.get(reverse("activities:list")).text
+    assert 'value="restricted"' not in page
+    assert 'type="checkbox" name="releasability" value="public"' in page

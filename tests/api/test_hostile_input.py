@@ -283,7 +283,13 @@ LIST_PARAMETERS = {
         "cursor",
         "format",
     ],
-    "/api/v1/progress/": ["programme", "year"],
+    # The progress report takes every activity filter too, and CSV.
+    "/api/v1/progress/": [
+        *(name for name in ActivityFilterSet.base_filters if name != "start_date"),
+        "start_date_after",
+        "start_date_before",
+        "format",
+    ],
 }
 QUERY_CASES = [
     (path, parameter) for path, parameters in LIST_PARAMETERS.items() for parameter in parameters

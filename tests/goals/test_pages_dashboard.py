@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from activities.models import ActivityStatus, ActivityType
 from goals.models import PartnershipGoal, Programme
-from goals.views import bar_width, quarters_between
+from progress.querysets import bar_width, quarters_between
 from tests.factories import (
     ActivityFactory,
     PartnershipGoalFactory,
@@ -21,7 +21,7 @@ from tests.factories import (
 )
 
 pytestmark = pytest.mark.django_db
-DASHBOARD = reverse("goals:dashboard")
+DASHBOARD = reverse("progress:dashboard")
 
 
 @pytest.fixture

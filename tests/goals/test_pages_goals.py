@@ -24,7 +24,7 @@ def viewer_client(client, viewer):
 
 
 def test_the_goal_list_shows_every_goal_with_its_statement(viewer_client, goals):
-    response = viewer_client.get(reverse("goals:list"))
+    response = viewer_client.get(reverse("progress:goal_list"))
     for goal in goals:
         assert goal.title in response.text
     assert goals[0].statement.split()[0] in response.text
@@ -56,7 +56,7 @@ def test_a_goal_page_shows_its_statement_counts_and_only_its_activities(
 
 
 def test_an_unknown_goal_is_a_404(viewer_client):
-    assert viewer_client.get(reverse("goals:detail", args=[999999])).status_code == 404
+    assert viewer_client.get(reverse("progress:goal_detail", args=[999999])).status_code == 404
 
 
 def test_a_goal_page_takes_the_same_number_of_queries_for_10_and_100_activities(

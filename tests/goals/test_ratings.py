@@ -120,7 +120,7 @@ def test_ratings_cost_one_query_however_many_stocktakes_rated_the_goals(
 ):
     client.force_login(viewer)
     progress = f"/api/v1/progress/?programme={japan.pk}"
-    dashboard = reverse("goals:dashboard")
+    dashboard = reverse("progress:dashboard")
     stocktake(japan, manager, 2023, {goals[0]: "at_risk"})
     few = (count_queries(client, progress), count_queries(client, dashboard))
 
@@ -132,7 +132,7 @@ def test_ratings_cost_one_query_however_many_stocktakes_rated_the_goals(
 
 def test_the_dashboard_shows_each_goals_rating_change_and_draft(client, viewer, goals, history):
     client.force_login(viewer)
-    response = client.get(reverse("goals:dashboard"))
+    response = client.get(reverse("progress:dashboard"))
     rows = {row.goal.pk: row for issue in response.context["issues"] for row in issue["goals"]}
     assert rows[goals[0].pk].ratings["rating_change"] == "improved"
     page = response.text

@@ -1,0 +1,73 @@
+"""A small programme whose activities differ in every way a filter can tell apart."""
+
+import datetime
+import itertools
+from dataclasses import dataclass
+
+import pytest
+from django.core.cache import cache
+
+from activities.models import ActivityStatus, ActivityType, Releasability
+from goals.models import PartnershipGoal, PriorityIssue, Programme, StrategicObjective
+from tests.factories import (
+    ActivityFactory,
+    PartnershipGoalFactory,
+    PriorityIssueFactory,
+    ProgrammeFactory,
+    StrategicObjectiveFactory,
+)
+
+ALLIES = ("EE", "US", "FR")
+TYPES = (ActivityType.EXERCISE, ActivityType.CONSULTATION, ActivityType.TRAINING)
+YEARS = (2023, 2024, 2025, 2026)
+
+
+@dataclass
+class Land:
+    programme: Programme
+    issues: list[PriorityIssue]
+    goals: list[PartnershipGoal]
+    objectives: list[StrategicObjective]
+
+
+@pytest.fixture(autouse=True)
+def _fresh_rate_counters():
+    """The API's throttles count in the cache; every test starts afresh."""
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def testland(db) -> Land:
+    """Two priority issues (A: goals 1 and 2; B: goals 3 and 4), two objectives, and 24
+    activities cycling through the statuses, types, releasabilities, Allies, years and
+    links, some serving two goals of one issue (which count once for it). One activity of
+    another programme never counts."""
+    programme = ProgrammeFactory(partner="Testland")
+    issues = [
+        PriorityIssueFactory(programme=programme, number=n, title=t)
+        for n, t in [(1, "A"), (2, "B")]
+    ]
+    goals = [
+        PartnershipGoalFactory(programme=programme, priority_issue=issues[n // 2], order=n + 1)
+        for n in range(4)
+    ]
+    objectives = [StrategicObjectiveFactory(programme=programme, number=n) for n in (1, 2)]
+    statuses = itertools.cycle(ActivityStatus.values)
+    releasabilities = itertools.cycle(Releasability.values)
+    goal_sets = itertools.cycle([[0], [0, 1], [2], [1], [2, 3], [3], [0, 2]])
+    for n in range(24):
+        ActivityFactory(
+            programme=programme,
+            title=f"{'Cyber' if n % 3 == 0 else 'Maritime'} activity {n}",
+            status=next(statuses),
+            activity_type=TYPES[n % len(TYPES)],
+            releasability=next(releasabilities),
+            start_date=datetime.date(YEARS[n % 4], 1 + (n * 5) % 12, 1 + n % 28),
+            goals=[goals[g] for g in next(goal_sets)],
+            objectives=[objectives[n % 2]] if n % 4 else [],
+            allies=[ALLIES[n % 3]] if n % 5 else [],
+        )
+    ActivityFactory(start_date=datetime.date(2025, 5, 5))
+    return Land(programme, issues, goals, objectives)
