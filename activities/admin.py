@@ -10,6 +10,7 @@ from typing import Any
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import QuerySet
@@ -80,10 +81,13 @@ class ReleasabilityFilter(admin.SimpleListFilter):
         return queryset
 
 
-def conflict_message(activity_id: int, opened: int, proposed: dict[str, Any]) -> str:
+def conflict_message(
+    activity_id: int, opened: int, proposed: dict[str, Any], *, user: AbstractBaseUser
+) -> str:
     """What the admin says when its form is older than the activity: who saved since, and
-    which fields (by label; their values are on the activity's page and history)."""
-    report = changes_since(activity_id, opened, proposed)
+    which fields (by label; their values are on the activity's page and history). A past
+    withheld from `user` (activities.history.past_withheld_from) names no one."""
+    report = changes_since(activity_id, opened, proposed, user=user)
     fields = ", ".join(label for label, _now, _yours in report["lines"])
     changed = f" Their changes differ from yours in: {fields}." if fields else ""
     return (
@@ -117,6 +121,9 @@ class ActivityAdminForm(ActivityForm):
         exclude = ["version"]
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
+        # The admin passes the request's user (ActivityAdmin.get_form); without one, the
+        # conflict message treats the reader as not cleared for restricted activities.
+        self.user = kwargs.get("user") or AnonymousUser()
         super().__init__(*args, **kwargs)
         pk = self.instance.pk
         # The activity as it stands (the instance may be a historical version being
@@ -147,7 +154,9 @@ class ActivityAdminForm(ActivityForm):
             )
         elif opened != self.current_version:
             proposed = {name: value for name, value in cleaned_data.items() if name != "version"}
-            self.add_error(None, conflict_message(self.instance.pk, opened, proposed))
+            self.add_error(
+                None, conflict_message(self.instance.pk, opened, proposed, user=self.user)
+            )
             # Saving again is then a conscious choice over the version just reported.
             self.data = self.data.copy()
             self.data[self.add_prefix("version")] = self.current_version
@@ -314,7 +323,7 @@ class ActivityAdmin(ImportExportMixin, HistoryAdmin):
             if conflict.current is None:
                 return self.refused(request, object_id, conflict)
             opened = int(request.POST["version"])
-            report = changes_since(conflict.current.pk, opened, {})
+            report = changes_since(conflict.current.pk, opened, {}, user=request.user)
             self.message_user(
                 request,
                 f"{saved_since(report)} Nothing was deleted: it is shown as it is now; "

@@ -113,7 +113,7 @@ class ProgressView(LoginExemptMixin, ThrottleRefusalsMixin, generics.GenericAPIV
         progress = programme_progress(query)
         if isinstance(request.accepted_renderer, CSVRenderer):
             filename = f"progress-{programme.pk}.csv"
-            return csv_response(csv_lines(CSV_COLUMNS, progress_rows(progress), bom=True), filename)
+            return csv_response(csv_lines(CSV_COLUMNS, progress_rows(progress)), filename)
         report = {
             "programme": programme.pk,
             "year": query.year,

@@ -381,7 +381,7 @@ def test_dashboard_lists_show_a_releasability_badge_on_every_row(
             start_date=soon,
         )
     client.force_login(request.getfixturevalue(role))
-    page = client.get(reverse("goals:dashboard"), {"programme": japan.pk}).content.decode()
+    page = client.get(reverse("progress:dashboard"), {"programme": japan.pk}).content.decode()
     shown = ["public", "internal"] + (["restricted"] if role == "manager" else [])
     for heading in ("upcoming-heading", "recent-heading"):
         rows = dashboard_list(page, heading).split('<li class="list-group-item">')[1:]
@@ -400,7 +400,7 @@ def test_goal_page_activity_list_shows_a_releasability_badge_on_every_row(
     client, request, japan, goals, activities, role
 ):
     client.force_login(request.getfixturevalue(role))
-    page = client.get(reverse("goals:detail", args=[goals[1].pk])).content.decode()
+    page = client.get(reverse("progress:goal_detail", args=[goals[1].pk])).content.decode()
     body = page.split('<table class="table table-hover activities', 1)[1].split("</tbody>", 1)[0]
     rows = body.split("<tr>")[2:]  # after the header row
     shown = {"public": 2, "internal": 1, "restricted": 1 if role == "manager" else 0}
