@@ -7,7 +7,11 @@ interleaving the compared requests and taking medians so that the machine's nois
 
 - the activity list (100 rows, filtered and ordered) over the API ÷ a hand-written query
   that returns the same page as JSON with its count;
-- the progress endpoint ÷ the GROUP BY queries it needs;
+- the progress endpoint ÷ the GROUP BY queries it needs; the dashboard ÷ the aggregates it
+  shows; the CSV export's rows per second ÷ those of PostgreSQL's COPY of the same columns.
+
+Every floor is the fastest SQL found for the same result, in bench/floors/ (see its
+README), and everything is measured as a Viewer, whose reads carry the visibility condition.
 - a deep page ÷ the first page; the first page at the largest size ÷ at the smallest, with
   page numbers (the default) and with cursors (`pagination=cursor`);
 - the CSV export of everything: rows per second and the serving worker's peak memory;

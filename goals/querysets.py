@@ -166,12 +166,12 @@ def priority_issues_with_activity_counts(programme: Any, scope: Q | None = None)
     annotates them (same names, same numbers), in one query of another shape.
 
     An activity reaches an issue through each of its goals there, so the counts must be
-    distinct. `COUNT(DISTINCT …)` sorts the joined rows once per status: at 1,000,000
-    activities that was the dashboard's slowest query (5–6 s). Here the (issue, activity)
-    pairs are made distinct once, by hashing, and then counted plainly, which PostgreSQL
-    does in about two thirds of the time. The ORM cannot aggregate over such a derived
-    table, so the SQL wraps the ORM's own query for the pairs (scope and visibility
-    included); only constants are formatted into it.
+    distinct. `COUNT(DISTINCT …)` sorts the joined rows once per status, and `SELECT
+    DISTINCT` over the pairs hashes them all (spilling to disk with the default
+    `work_mem`). Here each pair is one link row, the activity's first goal of the issue
+    (an anti-join), counted plainly. The ORM cannot aggregate over such a derived table
+    and join the issues for their zeros, so the SQL wraps the ORM's own query for the
+    pairs (scope and visibility included); only constants are formatted into it.
     """
     from activities.models import Activity
     from goals.models import PriorityIssue
