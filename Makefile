@@ -90,7 +90,7 @@ bench: install ## Benchmark against PostgreSQL's floor (SIZES="100000 1000000" R
 	@command -v wrk >/dev/null || { command -v apt-get >/dev/null && [ "$$(id -u)" = 0 ] \
 		&& DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; } || true
 	@DATABASE_URL="$(TEST_DATABASE_URL)" scripts/ensure-postgres "$(PY)"
-	BENCH_DATABASE_URL="$(TEST_DATABASE_URL)" $(PY) bench/run.py --sizes $(SIZES) \
+	BENCH_DATABASE_URL="$(or $(BENCH_DATABASE_URL),$(TEST_DATABASE_URL))" $(PY) bench/run.py --sizes $(SIZES) \
 		$(if $(REPEATS),--repeats $(REPEATS))
 
 compose-up: ## Build and start the production stack with docker compose (needs .env, see .env.example)

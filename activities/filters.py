@@ -52,9 +52,17 @@ class ActivityFilterSet(django_filters.FilterSet):
         method="filter_priority_issue",
         label="Priority issue",
     )
-    activity_type = django_filters.MultipleChoiceFilter(choices=ActivityType.choices, label="Type")
-    status = django_filters.MultipleChoiceFilter(choices=ActivityStatus.choices)
-    releasability = django_filters.MultipleChoiceFilter(choices=Releasability.choices)
+    # Columns of the activity itself: no join, so no duplicates. django-filter's
+    # MultipleChoiceFilter adds DISTINCT by default (for to-many fields), and DISTINCT made
+    # Django count a page as COUNT(*) over SELECT DISTINCT <every column>, a sort of every
+    # matching row (see docs/performance.md).
+    activity_type = django_filters.MultipleChoiceFilter(
+        choices=ActivityType.choices, label="Type", distinct=False
+    )
+    status = django_filters.MultipleChoiceFilter(choices=ActivityStatus.choices, distinct=False)
+    releasability = django_filters.MultipleChoiceFilter(
+        choices=Releasability.choices, distinct=False
+    )
     ally = django_filters.ModelMultipleChoiceFilter(
         queryset=Ally.objects.all(),
         to_field_name="code",

@@ -15,7 +15,8 @@ from collections.abc import Iterable, Iterator, Sequence
 from datetime import date, datetime
 from typing import Any
 
-from django.db.models import QuerySet
+from django.contrib.auth import get_user_model
+from django.db.models import OuterRef, QuerySet, Subquery
 from django.utils import timezone
 
 from activities.models import Activity
@@ -33,9 +34,14 @@ LINKS = {
 # API field -> the .values() path that holds it
 PATHS = {
     "programme": "programme_id",
-    "created_by": "created_by__username",
-    "updated_by": "updated_by__username",
+    "created_by": "created_by_username",
+    "updated_by": "updated_by_username",
 }
+# Usernames are read by a subquery per row, not a join: Django's count of a page keeps a
+# `.values()` join, and its join columns kept PostgreSQL from counting by an index-only
+# scan of `activity_counted` (a sequential scan of the table instead, twice the time at
+# 100,000 activities); COUNT drops an unused annotation, so it counts the plain rows.
+USERNAMES = {"created_by_username": "created_by_id", "updated_by_username": "updated_by_id"}
 EXPORT_CHUNK = 2000
 
 
@@ -83,7 +89,14 @@ def _shape(
 def records(queryset: QuerySet[Activity], fields: Sequence[str]) -> QuerySet:
     """The `.values()` queryset holding the non-link fields (e.g. for a paginator)."""
     columns = [PATHS.get(name, name) for name in fields if name not in LINKS]
-    return queryset.prefetch_related(None).values(*columns)
+    usernames = {
+        name: Subquery(get_user_model().objects.filter(pk=OuterRef(column)).values("username")[:1])
+        for name, column in USERNAMES.items()
+        if name in columns
+    }
+    return (
+        queryset.prefetch_related(None).select_related(None).annotate(**usernames).values(*columns)
+    )
 
 
 def rows_from_records(found: Iterable[dict[str, Any]], fields: Sequence[str]) -> list[dict]:
