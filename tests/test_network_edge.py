@@ -12,8 +12,6 @@ import ipaddress
 import os
 import runpy
 import secrets
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -31,6 +29,7 @@ from rest_framework.test import APIClient
 from itpp.api.throttling import AnonRateThrottle
 from tests.factories import UserFactory
 from tests.gunicorn_server import current_database_url, gunicorn, request
+from tests.processes import run_django
 
 ROOT = Path(__file__).resolve().parents[1]
 PASSWORD = "a-long-test-passphrase"
@@ -87,24 +86,6 @@ def _fresh_cache():
     cache.clear()
     yield
     cache.clear()
-
-
-def run_django(code: str, **env: str) -> subprocess.CompletedProcess:
-    environment = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")}
-    environment.update(env)
-    return subprocess.run(
-        [sys.executable, "-c", f"import django; django.setup(); {code}"],
-        cwd=ROOT,
-        env={
-            **environment,
-            "DJANGO_SETTINGS_MODULE": "itpp.settings",
-            "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
-        },
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
 
 
 @pytest.mark.parametrize("count", [0, 1, 2])

@@ -6,21 +6,9 @@ import subprocess
 import sys
 from pathlib import Path
 
+from tests.processes import run_django
+
 ROOT = Path(__file__).resolve().parents[1]
-
-
-def run_django(code: str, **env: str) -> subprocess.CompletedProcess:
-    environment = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")}
-    environment.update(env)
-    return subprocess.run(
-        [sys.executable, "-c", f"import django; django.setup(); {code}"],
-        cwd=ROOT,
-        env={**environment, "DJANGO_SETTINGS_MODULE": "itpp.settings"},
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
 
 
 def test_refuses_to_start_without_secret_key_when_debug_is_off():

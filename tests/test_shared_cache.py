@@ -8,10 +8,7 @@ start is exercised here and by tests/test_quick_start.py.
 import os
 import re
 import secrets
-import subprocess
-import sys
 import time
-from pathlib import Path
 
 import psycopg2
 import pytest
@@ -22,8 +19,8 @@ from rest_framework.settings import api_settings
 from rest_framework.test import APIClient
 
 from tests.gunicorn_server import current_database_url, gunicorn, request
+from tests.processes import run_django
 
-ROOT = Path(__file__).resolve().parents[1]
 DATABASE_CACHE = {
     "default": {
         "BACKEND": "django.core.cache.backends.db.DatabaseCache",
@@ -32,31 +29,12 @@ DATABASE_CACHE = {
 }
 
 
-def run_django(code: str, **env: str) -> subprocess.CompletedProcess:
-    environment = {
-        k: v for k, v in os.environ.items() if not k.startswith("DJANGO_") and k != "REDIS_URL"
-    }
-    return subprocess.run(
-        [sys.executable, "-c", f"import django; django.setup(); {code}"],
-        cwd=ROOT,
-        env={
-            **environment,
-            **env,
-            "DJANGO_SETTINGS_MODULE": "itpp.settings",
-            "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
-        },
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
-
-
 def test_redis_url_configures_djangos_redis_cache():
     url = "redis://127.0.0.1:6379/7"
     result = run_django(
         "from django.core.cache import caches; from django.conf import settings; "
         "print(type(caches['default']).__name__, settings.CACHES['default']['LOCATION'])",
+        drop=["REDIS_URL"],
         REDIS_URL=url,
     )
     assert result.returncode == 0, result.stderr
@@ -66,7 +44,8 @@ def test_redis_url_configures_djangos_redis_cache():
 def test_without_redis_url_the_cache_is_the_database_cache():
     result = run_django(
         "from django.core.cache import caches; default = caches['default']; "
-        "print(type(default).__name__, default._table)"
+        "print(type(default).__name__, default._table)",
+        drop=["REDIS_URL"],
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == ["DatabaseCache", "itpp_cache"]

@@ -1,17 +1,11 @@
 """Password reset is on only while mail is configured (DJANGO_EMAIL_URL): without mail the
 promised e-mail could never arrive, so the pages answer 404."""
 
-import os
-import secrets
-import subprocess
-import sys
-from pathlib import Path
-
 import pytest
 
 from tests.factories import UserFactory
+from tests.processes import run_django
 
-ROOT = Path(__file__).resolve().parents[2]
 RESET_PAGES = [
     "/accounts/password_reset/",
     "/accounts/password_reset/done/",
@@ -61,27 +55,13 @@ def test_with_mail_a_user_gets_a_reset_link_and_can_set_a_new_password(
 
 
 def test_an_email_url_turns_mail_on():
-    environment = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")}
     code = (
-        "import django; django.setup(); from django.conf import settings as s; "
+        "from django.conf import settings as s; "
         "print(s.EMAIL_CONFIGURED, s.EMAIL_HOST, s.EMAIL_PORT, s.EMAIL_USE_TLS)"
     )
 
     def run(**env: str) -> str:
-        result = subprocess.run(
-            [sys.executable, "-c", code],
-            cwd=ROOT,
-            env={
-                **environment,
-                **env,
-                "DJANGO_SETTINGS_MODULE": "itpp.settings",
-                "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
-            },
-            capture_output=True,
-            text=True,
-            timeout=60,
-            check=False,
-        )
+        result = run_django(code, **env)
         assert result.returncode == 0, result.stderr
         return result.stdout.strip()
 
