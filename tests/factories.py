@@ -5,6 +5,7 @@ import datetime
 import factory
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
+from django.utils import timezone
 
 from activities.models import Activity, ActivityStatus, ActivityType, Ally
 from goals.models import (
@@ -42,6 +43,15 @@ class ProgrammeFactory(factory.django.DjangoModelFactory):
     name = factory.LazyAttribute(lambda p: f"ITPP between NATO and {p.partner}")
     start_year = 2023
     end_year = 2026
+
+    class Params:
+        # Years that hold today, whatever today is (two back, two ahead): an activity's dates
+        # must fall within its programme's years, and the seeded 2023–2026 programme cannot
+        # hold "today", "soon" or "planned" dates for ever.
+        running = factory.Trait(
+            start_year=factory.LazyFunction(lambda: timezone.localdate().year - 2),
+            end_year=factory.LazyFunction(lambda: timezone.localdate().year + 2),
+        )
 
 
 class StrategicObjectiveFactory(factory.django.DjangoModelFactory):
@@ -99,6 +109,18 @@ class GoalAssessmentFactory(factory.django.DjangoModelFactory):
         PartnershipGoalFactory, programme=factory.SelfAttribute("..stocktake.programme")
     )
     rating = "on_track"
+
+
+def running_programme(*, goals: int = 4) -> Programme:
+    """A programme whose years hold today (ProgrammeFactory(running=True)) with one strategic
+    objective, priority issue (a) and `goals` partnership goals ordered 1..goals: for tests of
+    upcoming, planned or today's activities, which must not depend on the calendar."""
+    programme = ProgrammeFactory(running=True)
+    StrategicObjectiveFactory(programme=programme, number=1)
+    issue = PriorityIssueFactory(programme=programme, number=1)
+    for order in range(1, goals + 1):
+        PartnershipGoalFactory(programme=programme, priority_issue=issue, order=order)
+    return programme
 
 
 def ally(code: str) -> Ally:

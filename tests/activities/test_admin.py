@@ -6,10 +6,11 @@ import datetime
 import pytest
 from django.contrib import admin
 from django.urls import reverse
+from django.utils import timezone
 
 from activities.models import Activity
 from goals.models import PartnershipGoal
-from tests.factories import ActivityFactory
+from tests.factories import ActivityFactory, running_programme
 
 pytestmark = pytest.mark.django_db
 
@@ -134,11 +135,13 @@ def test_admin_rejects_another_programmes_goal(admin_client, japan):
     assert not Activity.objects.exists()
 
 
-def test_admin_rejects_completed_activity_in_the_future(admin_client, japan):
-    future = (datetime.date.today() + datetime.timedelta(days=30)).isoformat()
+def test_admin_rejects_completed_activity_in_the_future(admin_client):
+    # A programme whose years hold the date, whatever today is: only the status is wrong.
+    programme = running_programme(goals=1)
+    future = (timezone.localdate() + datetime.timedelta(days=30)).isoformat()
     response = admin_client.post(
         reverse("admin:activities_activity_add"),
-        activity_form_data(japan, start_date=future, end_date=future),
+        activity_form_data(programme, start_date=future, end_date=future),
     )
-    assert "status" in response.context["adminform"].form.errors
+    assert list(response.context["adminform"].form.errors) == ["status"]
     assert not Activity.objects.exists()

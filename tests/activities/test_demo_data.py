@@ -3,10 +3,11 @@
 import pytest
 from django.core.management import CommandError, call_command
 from django.db.models import Count
+from django.utils import timezone
 
 from activities import demo
 from activities.models import Activity, ActivityStatus, ActivityType
-from tests.factories import ActivityFactory
+from tests.factories import ActivityFactory, running_programme
 
 pytestmark = pytest.mark.django_db
 
@@ -24,7 +25,11 @@ def test_generates_valid_activities_of_every_type_and_status(japan):
     activities = Activity.objects.filter(programme=japan).prefetch_related("goals", "objectives")
     assert activities.count() == 400
     assert set(activities.values_list("activity_type", flat=True)) == set(ActivityType.values)
-    assert set(activities.values_list("status", flat=True)) == set(ActivityStatus.values)
+    # Statuses follow today (whatever it is): nothing still to come is completed, nothing
+    # already past is planned. Every status shows under a running programme (test below).
+    today = timezone.localdate()
+    assert not activities.filter(status=ActivityStatus.COMPLETED, start_date__gt=today).exists()
+    assert not activities.filter(status=ActivityStatus.PLANNED, start_date__lt=today).exists()
     link_counts = activities.annotate(
         g=Count("goals", distinct=True), a=Count("allies", distinct=True)
     )
@@ -35,6 +40,17 @@ def test_generates_valid_activities_of_every_type_and_status(japan):
         Activity.clean_links(activity.programme, activity.goals.all(), activity.objectives.all())
     years = {d.year for d in activities.values_list("start_date", flat=True)}
     assert years <= set(japan.years) and len(years) == 4
+
+
+def test_a_running_programme_gets_activities_of_every_status():
+    # The seeded 2023-2026 programme has no future left once it has ended; this one always has.
+    programme = running_programme(goals=4)
+    call_command("generate_demo_data", activities=400, seed=7)
+    activities = Activity.objects.filter(programme=programme)
+    assert activities.exists()
+    assert set(activities.values_list("status", flat=True)) == set(ActivityStatus.values)
+    for activity in activities:
+        activity.full_clean()
 
 
 def test_same_seed_gives_the_same_data():

@@ -19,7 +19,7 @@ from activities.models import Activity
 from goals.models import PartnershipGoal, StockTake
 from goals.services import close_stocktake
 from reports.marking import frozen_releasability, highest_of, highest_releasability
-from tests.factories import ActivityFactory
+from tests.factories import ActivityFactory, running_programme
 
 pytestmark = pytest.mark.django_db
 
@@ -367,21 +367,21 @@ def dashboard_list(page: str, heading: str) -> str:
 
 
 @pytest.mark.parametrize("role", ["manager", "viewer"])
-def test_dashboard_lists_show_a_releasability_badge_on_every_row(
-    client, request, japan, goals, role
-):
+def test_dashboard_lists_show_a_releasability_badge_on_every_row(client, request, role):
+    # Coming up, in a programme whose years hold today (the seeded one ends in 2026).
+    programme = running_programme(goals=1)
     soon = timezone.localdate() + datetime.timedelta(days=3)
     for releasability in ("public", "internal", "restricted"):
         ActivityFactory(
-            programme=japan,
+            programme=programme,
             title=f"Upcoming {releasability} event",
-            goals=[goals[1]],
+            goals=[programme.partnership_goals.get()],
             releasability=releasability,
             status="planned",
             start_date=soon,
         )
     client.force_login(request.getfixturevalue(role))
-    page = client.get(reverse("progress:dashboard"), {"programme": japan.pk}).content.decode()
+    page = client.get(reverse("progress:dashboard"), {"programme": programme.pk}).content.decode()
     shown = ["public", "internal"] + (["restricted"] if role == "manager" else [])
     for heading in ("upcoming-heading", "recent-heading"):
         rows = dashboard_list(page, heading).split('<li class="list-group-item">')[1:]
