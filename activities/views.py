@@ -7,7 +7,6 @@ from typing import Any
 
 from django import forms
 from django.contrib import messages
-from django.contrib.auth.mixins import PermissionRequiredMixin
 from django.contrib.auth.models import AnonymousUser, User
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
@@ -48,6 +47,7 @@ from activities.services import (
     update_activity,
 )
 from goals.models import NO_PROGRAMME, Programme
+from itpp.permissions import RolePermissionMixin
 
 PAGE_SIZE = 25
 # Columns the table can be sorted by: the FilterSet's `ordering` fields.
@@ -67,15 +67,6 @@ CHECKBOX_FILTERS = (
 # last one. Dates, status, attendance and outcome belong to one occurrence and are left out.
 SIMILAR_FIELDS = ("title", "activity_type", "location", "lead_organisation", "description")
 SIMILAR_LINKS = ("goals", "objectives", "allies")
-
-
-class RolePermissionMixin(PermissionRequiredMixin):
-    """A signed-in user without the permission gets 403 (never a login loop).
-
-    Anonymous visitors never get here: LoginRequiredMiddleware sends them to the login page.
-    """
-
-    raise_exception = True
 
 
 def is_htmx_partial(request: HttpRequest) -> bool:

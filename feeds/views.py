@@ -25,11 +25,11 @@ from django.views.generic import TemplateView
 
 from activities.filters import ActivityFilterSet
 from activities.models import Activity
-from activities.views import RolePermissionMixin
 from feeds.ical import activity_calendar, feed_activities
 from feeds.models import CalendarToken
 from feeds.services import FEED_PERMISSION, calendar_token_for, may_read_feed, reset_calendar_token
 from goals.models import PartnershipGoal
+from itpp.permissions import RolePermissionMixin
 
 # The ActivityFilterSet filters a feed URL may carry; anything else in the query is ignored.
 FEED_FILTERS = ("goal", "ally", "releasability")

@@ -18,7 +18,6 @@ from django.utils import timezone
 from django.views import View
 from django.views.generic import TemplateView
 
-from activities.views import RolePermissionMixin
 from goals import services
 from goals.forms import AssessmentForm, StockTakeForm
 from goals.models import (
@@ -31,6 +30,7 @@ from goals.models import (
     StrategicObjective,
 )
 from goals.views import chosen_programme
+from itpp.permissions import RolePermissionMixin
 
 RATE = ("goals.add_goalassessment", "goals.change_goalassessment")
 

@@ -16,15 +16,11 @@ from django.views.generic import TemplateView
 
 from activities.history import readable_change_log
 from activities.models import Activity, ActivityStatus
-from activities.views import (
-    CHECKBOX_FILTERS,
-    ActivityPageFilterSet,
-    ActivityTableMixin,
-    RolePermissionMixin,
-)
+from activities.views import CHECKBOX_FILTERS, ActivityPageFilterSet, ActivityTableMixin
 from goals.models import PartnershipGoal, Programme
 from goals.querysets import NO_RATINGS, goal_ratings
 from goals.views import chosen_programme, goal_assessments
+from itpp.permissions import RolePermissionMixin
 from progress.query import FilterRefused, ProgressQuery, query_for
 from progress.querysets import Counts, Progress, Row, goal_rows, programme_progress
 from progress.querysets import quarters_by_type as chart_by_type

@@ -15,8 +15,8 @@ from django.views import View
 from django.views.generic import TemplateView
 
 from activities.querysets import starts_between
-from activities.views import RolePermissionMixin
 from goals.models import Programme, StockTake
+from itpp.permissions import RolePermissionMixin
 from progress.query import ORDER_ONLY, FilterRefused, filter_names, query_for
 from progress.querysets import STATUSES
 from reports.charts import goal_bars
