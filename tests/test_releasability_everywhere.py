@@ -62,6 +62,26 @@ def test_no_page_or_endpoint_reveals_a_restricted_activity_to_an_editor(
     client, editor, japan, secret
 ):
     client.force_login(editor)
+    walk_finds_no_secret(client, secret)
+    for url in [
+        f"/activities/{secret.pk}/",
+        f"/activities/{secret.pk}/edit/",
+        f"/api/v1/activities/{secret.pk}/",
+    ]:
+        assert client.get(url).status_code == 404, url
+
+
+def test_no_page_or_endpoint_reveals_a_restricted_activity_to_a_viewer(
+    client, viewer, japan, secret
+):
+    client.force_login(viewer)
+    walk_finds_no_secret(client, secret)
+    for url in [f"/activities/{secret.pk}/", f"/api/v1/activities/{secret.pk}/"]:
+        assert client.get(url).status_code == 404, url
+
+
+def walk_finds_no_secret(client, secret) -> None:
+    """Every URL of the URLconf, plain and with filters pointing at the secret."""
     values = {"pk": secret.pk, "programme_id": secret.programme_id, "activity_id": secret.pk}
     urls = urls_for(values)
     assert len(urls) > 15  # the walk really covers the site
@@ -75,12 +95,6 @@ def test_no_page_or_endpoint_reveals_a_restricted_activity_to_an_editor(
             assert response.status_code < 500, url
             body = b"".join(response.streaming_content) if response.streaming else response.content
             assert SECRET.encode() not in body, f"{url}{query} revealed the restricted activity"
-    for url in [
-        f"/activities/{secret.pk}/",
-        f"/activities/{secret.pk}/edit/",
-        f"/api/v1/activities/{secret.pk}/",
-    ]:
-        assert client.get(url).status_code == 404, url
 
 
 def test_a_programme_manager_sees_it(client, manager, japan, secret):
