@@ -15,7 +15,7 @@ TEST_REDIS_URL ?= redis://127.0.0.1:6379/7
 
 export DJANGO_SETTINGS_MODULE := itpp.settings
 
-.PHONY: help install run serve migrate test lint format checks check-deploy backup restore bench \
+.PHONY: help install run serve worker beat migrate test lint format checks check-deploy backup restore bench \
 	compose-up compose-down compose-logs clean
 
 help: ## List the targets
@@ -45,6 +45,12 @@ run: migrate ## Set everything up and serve the app on http://127.0.0.1:8000
 serve: migrate ## Serve with gunicorn (as in production) instead of the development server
 	$(PY) manage.py collectstatic --noinput --verbosity 0
 	GUNICORN_BIND=$(HOST):$(PORT) $(VENV)/bin/gunicorn itpp.wsgi
+
+worker: migrate ## Run a Celery worker (needs REDIS_URL or CELERY_BROKER_URL in .env)
+	$(VENV)/bin/celery -A itpp worker --loglevel INFO
+
+beat: migrate ## Run Celery beat, the scheduler of periodic tasks (one per deployment)
+	$(VENV)/bin/celery -A itpp beat --loglevel INFO --schedule "$${CELERY_BEAT_SCHEDULE_FILE:-/tmp/itpp-celerybeat-schedule}"
 
 test: install ## Set everything up and run the whole test suite on PostgreSQL
 	@DATABASE_URL="$(TEST_DATABASE_URL)" scripts/ensure-postgres "$(PY)"

@@ -147,6 +147,30 @@ else:
         }
     }
 
+# Background work (Celery): report files, stock-take snapshots, mail and webhook deliveries.
+# The broker and result store default to the shared Redis. Without either (the quick start)
+# tasks run in-process when queued (`task_always_eager`), so `make run` needs no server;
+# CELERY_TASK_ALWAYS_EAGER=true forces that with a broker too (the tests, except the ones
+# that start a real worker).
+CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default=REDIS_URL)
+CELERY_RESULT_BACKEND = env.str("CELERY_RESULT_BACKEND", default=CELERY_BROKER_URL)
+CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=not CELERY_BROKER_URL)
+# An eager task's exception reaches its caller, as a synchronous call's would.
+CELERY_TASK_EAGER_PROPAGATES = True
+# A task is acknowledged after it ran, so a worker that dies mid-task leaves it for another;
+# tasks are written to be idempotent for that reason. One task at a time per process: the
+# work is long (reports), so prefetching would only queue it behind a busy process.
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_TASK_SERIALIZER = "json"
+CELERY_RESULT_SERIALIZER = "json"
+CELERY_ACCEPT_CONTENT = ["json"]
+CELERY_RESULT_EXPIRES = timedelta(days=1)
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Periodic tasks run by `make beat` (celery beat); each app's entry is named after its task.
+CELERY_BEAT_SCHEDULE: dict[str, dict] = {}
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {
@@ -181,6 +205,8 @@ LOGOUT_REDIRECT_URL = "login"
 
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = env.str("DJANGO_TIME_ZONE", default="Europe/Brussels")
+# Periodic tasks (e.g. Monday-morning reminders) follow the programme's clock.
+CELERY_TIMEZONE = TIME_ZONE
 USE_I18N = True
 USE_TZ = True
 

@@ -18,3 +18,6 @@ os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/itpp")
 # `make test` starts Redis if it is installed and stopped (scripts/ensure-redis). The
 # database cache of the quick start has its own tests (tests/test_shared_cache.py).
 os.environ["REDIS_URL"] = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/7")
+# Tasks run in-process when queued, so a test sees their effect at once; the tests that start
+# a real Celery worker (tests/test_scale_out.py) set it to false for the processes they start.
+os.environ.setdefault("CELERY_TASK_ALWAYS_EAGER", "true")
