@@ -151,3 +151,12 @@ def test_docker_compose_accepts_the_file(tmp_path):
         [*command, "config", "-q"], cwd=tmp_path, capture_output=True, text=True, check=False
     )
     assert result.returncode == 0, result.stderr
+
+
+def test_web_and_worker_share_the_files_volume():
+    """A report the worker writes is downloaded through whichever instance is picked."""
+    services = load_compose()["services"]
+    for name in ("web", "worker"):
+        assert "media:/app/media" in services[name]["volumes"]
+        assert services[name]["environment"]["DJANGO_MEDIA_ROOT"] == "/app/media"
+    assert "media" in load_compose()["volumes"]
