@@ -132,7 +132,13 @@ def main() -> None:
                     load(ports, path, token, max(count, 2), 3)  # warm every worker up
                     for connections in args.connections:
                         figures = load(ports, path, token, connections, args.seconds)
-                        row = {"instances": count, "endpoint": name, "connections": connections}
+                        row = {
+                            "instances": count,
+                            "endpoint": name,
+                            "connections": connections,
+                            # The machine's load while measuring: others may share it.
+                            "load_average": round(os.getloadavg()[0], 1),
+                        }
                         results.append({**row, **figures})
                         print(json.dumps(results[-1]), flush=True)
     finally:

@@ -65,7 +65,7 @@ class Cluster:
 
 
 @pytest.fixture
-def cluster(tmp_path, settings) -> Iterator[Cluster]:
+def cluster(tmp_path) -> Iterator[Cluster]:
     redis_url = scale_out_redis_url()
     store = redis.Redis.from_url(redis_url)
     store.flushdb()
