@@ -171,6 +171,14 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # Periodic tasks run by `make beat` (celery beat); each app's entry is named after its task.
 CELERY_BEAT_SCHEDULE: dict[str, dict] = {}
 
+# IATI publishing (/api/v1/iati/): the reporting organisation's registered IATI identifier
+# and name. The identifier's default is a placeholder: a publisher registered with IATI
+# sets its own.
+IATI_REPORTING_ORG_REF = env.str("DJANGO_IATI_REPORTING_ORG_REF", default="XI-ITPP-NATO")
+IATI_REPORTING_ORG_NAME = env.str(
+    "DJANGO_IATI_REPORTING_ORG_NAME", default="North Atlantic Treaty Organization"
+)
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {
