@@ -8,9 +8,11 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
 
 WORKDIR /app
 COPY requirements.txt .
-# Pango and a font for the server-made PDF reports (WeasyPrint).
+# Pango and fonts for the server-made PDF reports (WeasyPrint): DejaVu, and IPAex Gothic
+# for Japanese.
 RUN apt-get update \
  && apt-get install -y --no-install-recommends libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core \
+    fonts-ipaexfont-gothic \
  && rm -rf /var/lib/apt/lists/*
 RUN pip install -r requirements.txt
 

@@ -199,6 +199,14 @@ WORKER_HEARTBEAT_STALE_AFTER = env.float(
     "DJANGO_WORKER_HEARTBEAT_STALE_AFTER", default=4 * WORKER_HEARTBEAT_INTERVAL
 )
 
+# IATI publishing (/api/v1/iati/): the reporting organisation's registered IATI identifier
+# and name. The identifier's default is a placeholder: a publisher registered with IATI
+# sets its own.
+IATI_REPORTING_ORG_REF = env.str("DJANGO_IATI_REPORTING_ORG_REF", default="XI-ITPP-NATO")
+IATI_REPORTING_ORG_NAME = env.str(
+    "DJANGO_IATI_REPORTING_ORG_NAME", default="North Atlantic Treaty Organization"
+)
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {
