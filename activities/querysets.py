@@ -10,6 +10,10 @@ from django.db import models
 from django.db.models import Exists, OuterRef, Q
 
 RESTRICTED = "restricted"
+DRAFT = "draft"
+# Statuses (activities.models.ActivityStatus) of an activity not reported on yet: one
+# still in them when its last day has passed is due for a report.
+REPORT_PENDING_STATUSES = ("planned", "ongoing")
 PUBLIC = "public"  # may go to the partner: the stock-takes keep counts of these alone
 VIEW_RESTRICTED = "activities.view_restricted_activity"
 # Restoring undoes a deletion and writes the activity again, so it takes both.
@@ -58,6 +62,18 @@ class ActivityQuerySet(models.QuerySet):
         """Only the activities `user` may see: restricted ones need a permission."""
         condition = visibility(user)
         return self if condition is None else self.filter(condition)
+
+    def report_due(self, today: date | None = None) -> ActivityQuerySet:
+        """Activities due for an after-action report: their end date (or start date when
+        they have none) has passed while they are still planned or ongoing. The same rule
+        as `Activity.is_report_due()`."""
+        from django.utils import timezone
+
+        today = today or timezone.localdate()
+        return self.filter(
+            Q(end_date__lt=today) | Q(end_date__isnull=True, start_date__lt=today),
+            status__in=REPORT_PENDING_STATUSES,
+        )
 
     def with_related(self) -> ActivityQuerySet:
         """Everything a list or detail of activities shows, in a fixed number of queries."""
