@@ -34,6 +34,7 @@ from activities.filters import ActivityFilterSet
 from activities.forms import ActivityDeleteForm, ActivityPageForm
 from activities.history import changes_since, past_withheld_from, readable_change_log
 from activities.models import Activity, CreationKey, Releasability
+from activities.panels import detail_sections
 from activities.querysets import (
     RESTORE_PERMISSIONS,
     deleted_activities,
@@ -221,7 +222,13 @@ class ActivityDetailView(RolePermissionMixin, VisibleActivityMixin, DetailView):
         # is withheld as a whole from those who may not see restricted activities.
         withheld = past_withheld_from(self.request.user, self.object.pk)
         history = [] if withheld else readable_change_log(self.object.history.all())
-        return super().get_context_data(history=history, history_withheld=withheld, **kwargs)
+        return super().get_context_data(
+            history=history,
+            history_withheld=withheld,
+            # What the apps above activities add (follow-up actions); see activities.panels.
+            sections=detail_sections(self.request, self.object),
+            **kwargs,
+        )
 
 
 def form_data(form: ActivityPageForm) -> dict[str, Any]:

@@ -9,6 +9,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -61,6 +62,7 @@ INSTALLED_APPS = [
     "maintenance",
     "reports",
     "feeds",
+    "cycle",
 ]
 
 MIDDLEWARE = [
@@ -169,7 +171,13 @@ CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_RESULT_EXPIRES = timedelta(days=1)
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # Periodic tasks run by `make beat` (celery beat); each app's entry is named after its task.
-CELERY_BEAT_SCHEDULE: dict[str, dict] = {}
+CELERY_BEAT_SCHEDULE: dict[str, dict] = {
+    # Each user's weekly digest, Monday 07:00 on the programme's clock (CELERY_TIMEZONE).
+    "cycle.send_weekly_digests": {
+        "task": "cycle.tasks.send_weekly_digests",
+        "schedule": crontab(minute=0, hour=7, day_of_week="mon"),
+    },
+}
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -196,6 +204,10 @@ if EMAIL_CONFIGURED:
     EMAIL_HOST_PASSWORD = _email.get("EMAIL_HOST_PASSWORD", "")
     EMAIL_USE_TLS = _email.get("EMAIL_USE_TLS", False)
     EMAIL_USE_SSL = _email.get("EMAIL_USE_SSL", False)
+# Where the site is served, e.g. https://itpp.example.org: the links in e-mails (the
+# digest, a follow-up's owner) need it, as they are written without a request. Without
+# it they are paths.
+SITE_URL = env.str("DJANGO_SITE_URL", default="")
 DEFAULT_FROM_EMAIL = env.str("DJANGO_DEFAULT_FROM_EMAIL", default="webmaster@localhost")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
