@@ -24,6 +24,26 @@ class ActivityIdFilter(django_filters.Filter):
     field_class = forms.IntegerField
 
 
+class StrictBooleanField(forms.NullBooleanField):
+    """true/false (or 1/0); empty is "not given"; anything else is an error, not ignored
+    (NullBooleanField's select widget would read it as empty)."""
+
+    widget = forms.TextInput
+
+    def to_python(self, value: object) -> bool | None:
+        if value in (None, ""):
+            return None
+        if value in (True, "true", "True", "1"):
+            return True
+        if value in (False, "false", "False", "0"):
+            return False
+        raise forms.ValidationError("Enter true or false.", code="invalid")
+
+
+class StrictBooleanFilter(django_filters.BooleanFilter):
+    field_class = StrictBooleanField
+
+
 class FollowUpFilterSet(django_filters.FilterSet):
     activity = ActivityIdFilter(
         field_name="activity_id", min_value=1, max_value=MAX_ID, help_text="An activity's id."
@@ -32,7 +52,7 @@ class FollowUpFilterSet(django_filters.FilterSet):
         field_name="owner__username", max_length=150, help_text="The owner's username."
     )
     status = django_filters.ChoiceFilter(choices=FollowUpStatus.choices)
-    overdue = django_filters.BooleanFilter(
+    overdue = StrictBooleanFilter(
         method="filter_overdue",
         help_text="true: open past their due date; false: the others.",
     )

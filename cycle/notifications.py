@@ -29,6 +29,8 @@ def site_url(path: str) -> str:
 def follow_up_assigned(follow_up_id: int) -> bool:
     """Mail a follow-up's owner that it is theirs; False when there is nothing to send
     (gone, no address, or no longer theirs to see)."""
+    if not settings.EMAIL_CONFIGURED:
+        return False
     follow_up = FollowUp.objects.with_related().filter(pk=follow_up_id).first()
     if follow_up is None:
         return False
@@ -67,7 +69,7 @@ def digest_recipients():
 def send_digest(user: AbstractBaseUser, today: date) -> bool:
     """Send `user` their digest for `today`, once a day at most; False if there was
     nothing to send (or it was sent already)."""
-    if not user.has_perm("activities.view_activity"):
+    if not settings.EMAIL_CONFIGURED or not user.has_perm("activities.view_activity"):
         return False
     with transaction.atomic():
         preferences, _ = Preferences.objects.select_for_update().get_or_create(user=user)
@@ -96,7 +98,10 @@ def send_digest(user: AbstractBaseUser, today: date) -> bool:
 
 
 def send_digests(today: date) -> int:
-    """Every user's digest; how many were sent. One user's failure does not stop the rest."""
+    """Every user's digest; how many were sent. One user's failure does not stop the rest.
+    Without mail configured (DJANGO_EMAIL_URL) nothing is sent."""
+    if not settings.EMAIL_CONFIGURED:
+        return 0
     sent = 0
     for user in digest_recipients():
         try:

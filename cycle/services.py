@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -31,8 +32,8 @@ def may_mark_done(user: AbstractBaseUser, follow_up: FollowUp) -> bool:
 
 
 def _queue_assignment_mail(follow_up: FollowUp, user: AbstractBaseUser) -> None:
-    # Nobody is told what they just assigned to themselves.
-    if follow_up.owner_id == user.pk:
+    # Nobody is told what they just assigned to themselves; without mail, nothing is queued.
+    if follow_up.owner_id == user.pk or not settings.EMAIL_CONFIGURED:
         return
     from cycle.tasks import notify_follow_up_owner
 

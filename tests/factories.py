@@ -8,6 +8,7 @@ from django.contrib.auth.models import Group
 from django.utils import timezone
 
 from activities.models import Activity, ActivityStatus, ActivityType, Ally
+from cycle.models import FollowUp
 from goals.models import (
     GoalAssessment,
     PartnershipGoal,
@@ -194,3 +195,15 @@ def replace_with_linked_activities(programme: Programme, count: int) -> None:
             created_by=author,
             updated_by=author,
         )
+
+
+class FollowUpFactory(factory.django.DjangoModelFactory):
+    """FollowUpFactory(activity=..., owner=..., due_date=...): an open follow-up action."""
+
+    class Meta:
+        model = FollowUp
+
+    activity = factory.SubFactory(ActivityFactory)
+    text = factory.Sequence(lambda n: f"Follow-up action {n}")
+    owner = factory.SubFactory(UserFactory, roles=["Editors"])
+    due_date = factory.LazyFunction(lambda: timezone.localdate() + datetime.timedelta(days=30))

@@ -35,6 +35,17 @@ class FollowUpPermissions(ModelPermissions):
 
     perms_map = {**ModelPermissions.perms_map, "PATCH": ["%(app_label)s.view_%(model_name)s"]}
 
+    def has_permission(self, request: Request, view: Any) -> bool:
+        # A method the endpoint has not (DELETE, PUT) is 405 for everyone, not a 403 that
+        # would suggest another role could.
+        if not (request.user and request.user.is_authenticated):
+            return False
+        if request.method.lower() not in view.http_method_names or not hasattr(
+            view, request.method.lower()
+        ):
+            raise exceptions.MethodNotAllowed(request.method)
+        return super().has_permission(request, view)
+
     def has_object_permission(self, request: Request, view: Any, obj: FollowUp) -> bool:
         if request.method == "PATCH":
             return services.may_mark_done(request.user, obj)
