@@ -34,7 +34,7 @@ class FollowUpForm(PageFormMixin, forms.ModelForm):
         owners = possible_owners(activity)
         if self.instance.owner_id:
             # Kept selectable even if their role changed since, so the form still saves.
-            owners = owners | type(owners).model.objects.filter(pk=self.instance.owner_id)
+            owners = owners | owners.model.objects.filter(pk=self.instance.owner_id)
         self.fields["owner"].queryset = owners
         self.fields["goal"].queryset = activity.programme.partnership_goals.order_by("order")
         if self.instance.pk is None:
