@@ -9,18 +9,17 @@ from django.utils import timezone
 from cycle.attention import year_before
 from tests.api.conftest import token_client
 from tests.cycle.conftest import days
-from tests.factories import ActivityFactory as _ActivityFactory
-from tests.factories import FollowUpFactory, UserFactory, running_programme
+from tests.factories import ActivityFactory, FollowUpFactory, UserFactory, running_programme
 
 pytestmark = pytest.mark.django_db
 
 API = "/api/v1/attention/"
 
 
-def ActivityFactory(**fields):  # noqa: N802 (stands in for the factory)
+def approved(**fields):
     """An approved activity unless said otherwise: only the records a test puts in a review
     state are awaiting review or returned."""
-    return _ActivityFactory(**{"review_state": "approved", **fields})
+    return ActivityFactory(**{"review_state": "approved", **fields})
 
 
 def at(today: datetime.date, days_ago: int) -> datetime.datetime:
@@ -34,7 +33,7 @@ def scene(programme, editor, viewer, manager, today):
     """One record of each kind in `programme`, and its restricted twin."""
     first, second, third = programme.partnership_goals.order_by("order")
     author = editor
-    ended = ActivityFactory(
+    ended = approved(
         programme=programme,
         title="Ended workshop",
         status="ongoing",
@@ -43,7 +42,7 @@ def scene(programme, editor, viewer, manager, today):
         goals=[first],
         created_by=author,
     )
-    one_day = ActivityFactory(
+    one_day = approved(
         programme=programme,
         title="One-day visit",
         status="planned",
@@ -51,13 +50,13 @@ def scene(programme, editor, viewer, manager, today):
         goals=[first],
         created_by=author,
     )
-    ActivityFactory(  # not due: completed
+    approved(  # not due: completed
         programme=programme, title="Reported exercise", start_date=today - days(30)
     )
-    ActivityFactory(  # not due: ends today
+    approved(  # not due: ends today
         programme=programme, title="Running course", status="ongoing", start_date=today
     )
-    submitted = ActivityFactory(
+    submitted = approved(
         programme=programme,
         title="Submitted training",
         review_state="submitted",
@@ -65,7 +64,7 @@ def scene(programme, editor, viewer, manager, today):
         start_date=today - days(40),
         created_by=author,
     )
-    returned = ActivityFactory(
+    returned = approved(
         programme=programme,
         title="Returned conference",
         review_state="returned",
@@ -82,8 +81,8 @@ def scene(programme, editor, viewer, manager, today):
         activity=ended, owner=viewer, text="Done late", status="done", due_date=today - days(20)
     )
     # Second goal: its only activity is 13 months old. Third: a restricted recent one only.
-    ActivityFactory(programme=programme, goals=[second], start_date=today - days(400))
-    secret = ActivityFactory(
+    approved(programme=programme, goals=[second], start_date=today - days(400))
+    secret = approved(
         programme=programme,
         title="Restricted talks",
         releasability="restricted",
@@ -97,9 +96,7 @@ def scene(programme, editor, viewer, manager, today):
     )
     # Another programme's records are not listed.
     elsewhere = running_programme(goals=1)
-    ActivityFactory(
-        programme=elsewhere, title="Elsewhere", status="planned", start_date=today - days(3)
-    )
+    approved(programme=elsewhere, title="Elsewhere", status="planned", start_date=today - days(3))
     return {
         "ended": ended,
         "one_day": one_day,
@@ -135,7 +132,7 @@ def test_the_api_lists_each_kind_with_its_days(editor, programme, scene, today):
     assert [(r["id"], r["days_overdue"], r["owner"]) for r in body["overdue_follow_ups"]] == [
         (scene["action"].pk, 5, "viewer")
     ]
-    first, second, third = scene["goals"]
+    _, second, third = scene["goals"]
     quiet = {row["id"]: row["last_activity"] for row in body["quiet_goals"]}
     # The third goal's only recent activity is restricted: for an Editor it is quiet.
     assert quiet == {second.pk: (today - days(400)).isoformat(), third.pk: None}
@@ -153,9 +150,7 @@ def test_a_manager_sees_the_restricted_records_too(manager, programme, scene, to
 def test_the_current_programme_is_the_default_and_bad_ids_are_400(editor, japan, today):
     api = token_client(editor)
     running = running_programme(goals=1)  # the current one: its years hold today
-    ActivityFactory(
-        programme=running, title="Owed report", status="planned", start_date=today - days(2)
-    )
+    approved(programme=running, title="Owed report", status="planned", start_date=today - days(2))
     body = api.get(API).json()
     assert [r["title"] for r in body["reports_due"]] == ["Owed report"]
     assert api.get(API, {"programme": ""}).json() == body
@@ -171,11 +166,9 @@ def test_reading_attention_needs_a_role(programme):
 
 def test_a_goal_with_a_recent_activity_is_not_quiet_and_a_year_ago_is(programme, editor, today):
     first, second, third = programme.partnership_goals.order_by("order")
-    ActivityFactory(programme=programme, goals=[first], start_date=year_before(today) + days(1))
-    ActivityFactory(programme=programme, goals=[second], start_date=year_before(today))
-    ActivityFactory(
-        programme=programme, goals=[third], start_date=today - days(5), status="cancelled"
-    )
+    approved(programme=programme, goals=[first], start_date=year_before(today) + days(1))
+    approved(programme=programme, goals=[second], start_date=year_before(today))
+    approved(programme=programme, goals=[third], start_date=today - days(5), status="cancelled")
     body = token_client(editor).get(API, {"programme": programme.pk}).json()
     assert [g["id"] for g in body["quiet_goals"]] == [second.pk, third.pk]
 
@@ -220,7 +213,7 @@ def test_attention_takes_a_fixed_number_of_queries(
     def add_records(n: int) -> None:
         for i in range(n):
             author = UserFactory(roles=["Editors"])
-            activity = ActivityFactory(
+            activity = approved(
                 programme=programme,
                 status="planned",
                 start_date=today - days(i + 1),
@@ -248,18 +241,16 @@ def test_my_work_lists_my_drafts_returned_records_and_open_actions(
     client, editor, programme, today, django_assert_max_num_queries
 ):
     other = UserFactory(roles=["Editors"])
-    ActivityFactory(programme=programme, title="My draft", review_state="draft", created_by=editor)
-    ActivityFactory(
-        programme=programme, title="Their draft", review_state="draft", created_by=other
-    )
-    ActivityFactory(
+    approved(programme=programme, title="My draft", review_state="draft", created_by=editor)
+    approved(programme=programme, title="Their draft", review_state="draft", created_by=other)
+    approved(
         programme=programme,
         title="My returned record",
         review_state="returned",
         review_comment="Which Allies?",
         created_by=editor,
     )
-    activity = ActivityFactory(programme=programme, title="Some consultation")
+    activity = approved(programme=programme, title="Some consultation")
     FollowUpFactory(
         activity=activity, owner=editor, text="My overdue action", due_date=today - days(2)
     )
