@@ -172,7 +172,10 @@ class Activity(models.Model):
     class Meta:
         ordering = ["-start_date", "-id"]
         verbose_name_plural = "activities"
-        permissions = [("view_restricted_activity", "Can view restricted activities")]
+        permissions = [
+            ("view_restricted_activity", "Can view restricted activities"),
+            ("review_activity", "Can approve or return activities submitted for review"),
+        ]
         indexes = [
             models.Index(fields=["programme", "-start_date"], name="activity_programme_start"),
             # The list's default order and its cursor paging (a range scan from the
