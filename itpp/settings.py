@@ -198,6 +198,9 @@ if EMAIL_CONFIGURED:
     EMAIL_USE_SSL = _email.get("EMAIL_USE_SSL", False)
 DEFAULT_FROM_EMAIL = env.str("DJANGO_DEFAULT_FROM_EMAIL", default="webmaster@localhost")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# Where the app is reached, e.g. https://itpp.example.org: the links in its e-mails
+# (notifications go from the worker, which has no request to take the address from).
+SITE_URL = env.str("DJANGO_SITE_URL", default="").rstrip("/")
 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "/"
