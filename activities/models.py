@@ -65,6 +65,9 @@ class Releasability(models.TextChoices):
     RESTRICTED = "restricted", "Restricted (only those allowed to see restricted activities)"
 
 
+REVIEW_COMMENT_MAX_LENGTH = 5000
+
+
 class ReviewState(models.TextChoices):
     """Where a record is in its review by a Programme manager (see activities.services)."""
 
@@ -131,7 +134,7 @@ class Activity(models.Model):
     )
     review_comment = models.TextField(
         blank=True,
-        validators=[MaxLengthValidator(5000)],
+        validators=[MaxLengthValidator(REVIEW_COMMENT_MAX_LENGTH)],
         help_text="The Programme manager's comment when the record was last returned.",
     )
     review_changed_at = models.DateTimeField(
@@ -172,7 +175,10 @@ class Activity(models.Model):
     class Meta:
         ordering = ["-start_date", "-id"]
         verbose_name_plural = "activities"
-        permissions = [("view_restricted_activity", "Can view restricted activities")]
+        permissions = [
+            ("view_restricted_activity", "Can view restricted activities"),
+            ("review_activity", "Can approve or return activities submitted for review"),
+        ]
         indexes = [
             models.Index(fields=["programme", "-start_date"], name="activity_programme_start"),
             # The list's default order and its cursor paging (a range scan from the
@@ -253,9 +259,38 @@ class Activity(models.Model):
             and self.last_day < today
         )
 
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        instance = super().from_db(db, field_names, values)
+        # The status as read, so that clean() knows when a record is being completed.
+        instance._loaded_status = getattr(instance, "status", None)
+        return instance
+
+    @property
+    def is_being_completed(self) -> bool:
+        """Its status is becoming `completed` (it was another when read from the
+        database). A new record logged as completed is recorded, not completed here."""
+        loaded = getattr(self, "_loaded_status", None)
+        return (
+            not self._state.adding
+            and self.status == ActivityStatus.COMPLETED
+            and loaded is not None
+            and loaded != ActivityStatus.COMPLETED
+        )
+
     def clean(self) -> None:
         super().clean()
         errors: dict[str, str] = {}
+        # The after-action report: completing an activity that has ended says how it went.
+        if (
+            self.is_being_completed
+            and isinstance(self.last_day, date)
+            and self.last_day < timezone.localdate()
+            and not (self.outcome or "").strip()
+        ):
+            errors["outcome"] = (
+                "Say what came of it: an activity that has ended is completed with its outcome."
+            )
         # Depends on today's date, so it cannot be a database constraint.
         if (
             self.status == ActivityStatus.COMPLETED

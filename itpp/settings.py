@@ -204,12 +204,11 @@ if EMAIL_CONFIGURED:
     EMAIL_HOST_PASSWORD = _email.get("EMAIL_HOST_PASSWORD", "")
     EMAIL_USE_TLS = _email.get("EMAIL_USE_TLS", False)
     EMAIL_USE_SSL = _email.get("EMAIL_USE_SSL", False)
-# Where the site is served, e.g. https://itpp.example.org: the links in e-mails (the
-# digest, a follow-up's owner) need it, as they are written without a request. Without
-# it they are paths.
-SITE_URL = env.str("DJANGO_SITE_URL", default="")
 DEFAULT_FROM_EMAIL = env.str("DJANGO_DEFAULT_FROM_EMAIL", default="webmaster@localhost")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# Where the app is reached, e.g. https://itpp.example.org: the links in its e-mails
+# (notifications go from the worker, which has no request to take the address from).
+SITE_URL = env.str("DJANGO_SITE_URL", default="").rstrip("/")
 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "/"

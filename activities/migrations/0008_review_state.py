@@ -4,6 +4,7 @@ time of change; from now on a record nobody chose a state for is `submitted`."""
 
 import django.core.validators
 import django.utils.timezone
+from django.contrib.auth.management import create_permissions
 from django.db import migrations, models
 
 STATES = [
@@ -65,12 +66,41 @@ def review_fields(model_name: str) -> list:
     ]
 
 
+def grant_review(apps, schema_editor):
+    """Programme managers approve and return records (docs/roles.md)."""
+    app_config = apps.get_app_config("activities")
+    app_config.models_module = True
+    create_permissions(app_config, apps=apps, verbosity=0)
+    app_config.models_module = None
+
+    Group = apps.get_model("auth", "Group")
+    Permission = apps.get_model("auth", "Permission")
+    permission = Permission.objects.get(
+        content_type__app_label="activities", codename="review_activity"
+    )
+    for group in Group.objects.filter(name="Programme managers"):
+        group.permissions.add(permission)
+
+
 class Migration(migrations.Migration):
     dependencies = [
         ("activities", "0007_creation_keys"),
+        # The role groups exist (the grant below).
+        ("accounts", "0001_role_groups"),
     ]
 
     operations = [
+        migrations.AlterModelOptions(
+            name="activity",
+            options={
+                "ordering": ["-start_date", "-id"],
+                "permissions": [
+                    ("view_restricted_activity", "Can view restricted activities"),
+                    ("review_activity", "Can approve or return activities submitted for review"),
+                ],
+                "verbose_name_plural": "activities",
+            },
+        ),
         *review_fields("activity"),
         *review_fields("historicalactivity"),
         # Progress counts read review_state too (drafts are never counted): the covering
@@ -101,4 +131,5 @@ class Migration(migrations.Migration):
                 violation_error_message="Choose one of the review states.",
             ),
         ),
+        migrations.RunPython(grant_review, migrations.RunPython.noop),
     ]
