@@ -33,12 +33,8 @@ from activities.exports import activities_csv_response
 from activities.filters import ActivityFilterSet
 from activities.forms import ActivityDeleteForm, ActivityPageForm
 from activities.history import changes_since, past_withheld_from, readable_change_log
-<<<<<<< HEAD
-from activities.models import Activity, CreationKey, Releasability
-from activities.panels import detail_sections
-=======
 from activities.models import Activity, CreationKey, Releasability, ReviewState
->>>>>>> review
+from activities.panels import detail_sections
 from activities.querysets import (
     DRAFT,
     RESTORE_PERMISSIONS,

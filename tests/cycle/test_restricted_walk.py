@@ -11,6 +11,7 @@ from tests.factories import ActivityFactory, FollowUpFactory
 pytestmark = pytest.mark.django_db
 
 SECRET = "Zebra-Seven"
+DRAFT = "Okapi-Draft"
 
 
 @pytest.fixture
@@ -34,6 +35,16 @@ def scene(programme, editor, viewer, manager, today):
         FollowUpFactory(
             activity=secret, owner=manager, text=f"{SECRET} action", due_date=today - days(1)
         )
+    # A draft is seen by Editors and Programme managers only (the same gate).
+    draft = ActivityFactory(
+        programme=programme,
+        title=f"{DRAFT} proposal",
+        status="planned",
+        start_date=today - days(5),
+        review_state="draft",
+        created_by=editor,
+    )
+    FollowUpFactory(activity=draft, owner=editor, text=f"{DRAFT} action", due_date=today - days(1))
     return shown, secret
 
 
@@ -79,3 +90,16 @@ def test_no_cycle_door_reveals_a_restricted_activity(
     theirs = [message for message in mail if message.to == [user.email]]
     assert len(theirs) == 1  # the walk reads a digest that was sent
     assert SECRET not in theirs[0].subject + theirs[0].body
+
+
+def test_a_viewer_never_meets_a_draft_nor_its_actions(client, viewer, editor, programme, scene):
+    client.force_login(viewer)
+    for url in ("/attention/", "/me/"):
+        assert DRAFT not in client.get(url).content.decode(), url
+    api = token_client(viewer)
+    for url in ("/api/v1/follow-ups/", "/api/v1/attention/"):
+        assert DRAFT not in api.get(url).content.decode(), url
+    # The Editor sees the draft and its action (it is theirs): the walk would notice.
+    client.force_login(editor)
+    assert f"{DRAFT} proposal" in client.get("/me/").content.decode()
+    assert f"{DRAFT} action" in token_client(editor).get("/api/v1/follow-ups/").content.decode()
