@@ -238,13 +238,10 @@ class ActivityDetailView(RolePermissionMixin, VisibleActivityMixin, DetailView):
         return super().get_context_data(
             history=history,
             history_withheld=withheld,
-<<<<<<< HEAD
-            # What the apps above activities add (follow-up actions); see activities.panels.
-            sections=detail_sections(self.request, self.object),
-=======
             transitions=allowed_transitions(self.object, self.request.user),
             report_due=self.object.is_report_due(),
->>>>>>> review
+            # What the apps above activities add (follow-up actions); see activities.panels.
+            sections=detail_sections(self.request, self.object),
             **kwargs,
         )
 
