@@ -43,7 +43,10 @@ def follow_ups_section(request: HttpRequest, activity: Activity) -> str:
         "activity": activity,
         "follow_ups": follow_ups,
         "may_change": services.may_change(user),
-        "form": FollowUpForm(activity=activity) if user.has_perm(services.ADD) else None,
+        # Ids of their own, so that they cannot clash with another form of the page.
+        "form": FollowUpForm(activity=activity, auto_id="follow-up-%s")
+        if user.has_perm(services.ADD)
+        else None,
     }
     return render_to_string("cycle/_activity_follow_ups.html", context, request=request)
 
