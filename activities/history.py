@@ -10,7 +10,7 @@ from django.contrib.auth.models import AnonymousUser, User
 from django.db.models import Model, QuerySet
 
 from activities.models import Activity, Ally
-from activities.querysets import visibility
+from activities.querysets import restricted_visibility, visibility
 from goals.models import PartnershipGoal, PriorityIssue, Programme, StrategicObjective
 from itpp.history import change_log, plain_value, snapshot
 
@@ -97,8 +97,15 @@ def past_withheld_from(user: User | AnonymousUser, activity_id: int) -> bool:
     gate = visibility(user)
     if gate is None:
         return False
+    # A restricted past is withheld whole. A past as a draft is not: once submitted, its
+    # drafting is part of the record. But a record that is (or was deleted as) a draft
+    # is withheld from whoever cannot see drafts.
+    restricted = restricted_visibility(user)
+    history = Activity.history.filter(id=activity_id)
+    last = history.order_by("-history_id")[:1]
     return (
-        Activity.history.filter(id=activity_id).exclude(gate).exists()
+        (restricted is not None and history.exclude(restricted).exists())
+        or Activity.history.filter(history_id__in=last).exclude(gate).exists()
         or Activity.objects.filter(pk=activity_id).exclude(gate).exists()
     )
 

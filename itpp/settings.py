@@ -9,6 +9,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -61,6 +62,7 @@ INSTALLED_APPS = [
     "maintenance",
     "reports",
     "feeds",
+    "cycle",
 ]
 
 MIDDLEWARE = [
@@ -189,6 +191,11 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
         "task": "activities.tasks.purge_expired_creation_keys",
         "schedule": timedelta(hours=1),
     },
+    # Each user's weekly digest, Monday 07:00 on the programme's clock (CELERY_TIMEZONE).
+    "cycle.send_weekly_digests": {
+        "task": "cycle.tasks.send_weekly_digests",
+        "schedule": crontab(minute=0, hour=7, day_of_week="mon"),
+    },
 }
 # Each worker writes a heartbeat into the shared cache every WORKER_HEARTBEAT_INTERVAL
 # seconds; `/healthz/` says `stale` when the newest is older than
@@ -234,6 +241,9 @@ if EMAIL_CONFIGURED:
     EMAIL_USE_SSL = _email.get("EMAIL_USE_SSL", False)
 DEFAULT_FROM_EMAIL = env.str("DJANGO_DEFAULT_FROM_EMAIL", default="webmaster@localhost")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# Where the app is reached, e.g. https://itpp.example.org: the links in its e-mails
+# (notifications go from the worker, which has no request to take the address from).
+SITE_URL = env.str("DJANGO_SITE_URL", default="").rstrip("/")
 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "/"

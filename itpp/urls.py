@@ -14,6 +14,8 @@ urlpatterns = [
     path("activities/", include("activities.urls")),
     path("reports/", include("reports.urls")),
     path("", include("feeds.urls")),
+    # Follow-up actions, what needs attention, "My work".
+    path("", include("cycle.urls")),
     path("healthz/", healthz, name="healthz"),
     path("accounts/", include("accounts.urls")),
     path("admin/", admin.site.urls),
