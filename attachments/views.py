@@ -1,0 +1,78 @@
+"""The pages' doors to attachments: upload and remove (forms posted from the activity page,
+no JavaScript needed), and the download every page links to."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.views import View
+from django.views.decorators.http import require_POST
+
+from activities.models import Activity
+from attachments import services
+from attachments.downloads import download_response
+from attachments.forms import AttachmentForm
+from attachments.models import VIEW_ACTIVITY, Attachment
+from attachments.rules import parent_of
+
+
+def download(request: HttpRequest, pk: int) -> HttpResponse:
+    attachment = get_object_or_404(Attachment.objects.visible_to(request.user), pk=pk)
+    try:
+        return download_response(attachment)
+    except FileNotFoundError:
+        raise Http404("The file is missing from the store.") from None
+
+
+def _back(parent) -> HttpResponseRedirect:
+    if isinstance(parent, Activity):
+        return HttpResponseRedirect(f"{parent.get_absolute_url()}#attachments")
+    return HttpResponseRedirect(parent.stocktake.get_absolute_url())
+
+
+class ActivityAttachmentUploadView(View):
+    """POST from the activity page's upload form; back to the page with a message."""
+
+    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+        activities = (
+            Activity.objects.visible_to(request.user)
+            if request.user.has_perm(VIEW_ACTIVITY)
+            else Activity.objects.none()
+        )
+        activity = get_object_or_404(activities, pk=pk)
+        form = AttachmentForm(request.POST, request.FILES)
+        if not form.is_valid():
+            messages.error(request, "Choose a file to attach.")
+            return _back(activity)
+        try:
+            attachment = services.add_attachment(
+                user=request.user,
+                parent=activity,
+                upload=form.cleaned_data["file"],
+                title=form.cleaned_data["title"],
+            )
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+            return _back(activity)
+        messages.success(request, f"“{attachment.name}” was attached.")
+        return _back(activity)
+
+
+@require_POST
+def delete(request: HttpRequest, pk: int) -> HttpResponse:
+    attachment = get_object_or_404(
+        Attachment.objects.visible_to(request.user).select_related("activity", "assessment"),
+        pk=pk,
+    )
+    parent = parent_of(attachment)
+    try:
+        services.remove_attachment(user=request.user, attachment=attachment)
+    except PermissionDenied:
+        raise
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return _back(parent)
+    messages.success(request, f"“{attachment.name}” was removed.")
+    return _back(parent)
