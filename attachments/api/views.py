@@ -90,7 +90,7 @@ class AttachmentAPIView(
     def attachments(self, parent: Model) -> QuerySet:
         return (
             Attachment.objects.visible_to(self.request.user)
-            .filter(**{self.parent_model._meta.model_name: parent})
+            .filter(**{"activity" if self.parent_model is Activity else "assessment": parent})
             .select_related("uploaded_by")
         )
 
