@@ -4,7 +4,7 @@ no JavaScript needed), and the download every page links to."""
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.views import View
@@ -68,9 +68,8 @@ def delete(request: HttpRequest, pk: int) -> HttpResponse:
     )
     parent = parent_of(attachment)
     try:
+        # PermissionDenied (not theirs to remove) goes on to the 403 page.
         services.remove_attachment(user=request.user, attachment=attachment)
-    except PermissionDenied:
-        raise
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
         return _back(parent)

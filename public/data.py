@@ -58,7 +58,7 @@ def public_progress(programme: Programme) -> PublicProgress:
             "outcome",
             "programme_id",
         )
-        .prefetch_related("allies", "goals")
+        .prefetch_related("allies")
         .order_by("-start_date", "-id")
     )
     return PublicProgress(
