@@ -213,3 +213,12 @@ def test_storage_is_the_configured_attachments_store(editor, activity, media_roo
     stored = Attachment.objects.get(pk=created["id"]).file
     assert stored.storage is storages["attachments"]
     assert storages["attachments"].exists(stored.name)
+
+
+def test_listing_takes_a_fixed_number_of_queries(editor, activity, django_assert_max_num_queries):
+    client = token_client(editor)
+    for number in range(5):
+        post(client, activity, f"file-{number}.txt", b"notes")
+    with django_assert_max_num_queries(8):
+        response = client.get(url(activity))
+    assert len(response.json()) == 5

@@ -148,3 +148,17 @@ def test_the_staff_menu_links_to_the_public_page(client, viewer):
     client.force_login(viewer)
     page = client.get(reverse("activities:list")).content.decode()
     assert f'href="{reverse("public:index")}"' in page
+
+
+def test_the_page_takes_a_fixed_number_of_queries_and_one_when_cached(
+    client, japan, logged, django_assert_max_num_queries
+):
+    for number in range(20):
+        ActivityFactory(
+            programme=japan, title=f"Public {number}", releasability="public", allies=["IT"]
+        )
+    with django_assert_max_num_queries(15):  # the progress model takes seven
+        assert get(client, japan.pk).status_code == 200
+    # The programme and its switch, within the request's savepoint: the page is cached.
+    with django_assert_max_num_queries(3):
+        assert get(client, japan.pk).status_code == 200
