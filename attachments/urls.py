@@ -1,15 +1,17 @@
 from django.urls import path
 
 from attachments import views
+from goals.models import GoalAssessment
 
 app_name = "attachments"
 
 urlpatterns = [
     path("<int:pk>/download/", views.download, name="download"),
     path("<int:pk>/delete/", views.delete, name="delete"),
+    path("activity/<int:pk>/add/", views.AttachmentUploadView.as_view(), name="add_to_activity"),
     path(
-        "activity/<int:pk>/add/",
-        views.ActivityAttachmentUploadView.as_view(),
-        name="add_to_activity",
+        "assessment/<int:pk>/add/",
+        views.AttachmentUploadView.as_view(parent_model=GoalAssessment),
+        name="add_to_assessment",
     ),
 ]

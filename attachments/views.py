@@ -7,6 +7,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
 from django.views import View
 from django.views.decorators.http import require_POST
 
@@ -14,8 +15,9 @@ from activities.models import Activity
 from attachments import services
 from attachments.downloads import download_response
 from attachments.forms import AttachmentForm
-from attachments.models import VIEW_ACTIVITY, Attachment
+from attachments.models import VIEW_ACTIVITY, VIEW_ASSESSMENT, Attachment
 from attachments.rules import parent_of
+from goals.models import GoalAssessment
 
 
 def download(request: HttpRequest, pk: int) -> HttpResponse:
@@ -26,38 +28,53 @@ def download(request: HttpRequest, pk: int) -> HttpResponse:
         raise Http404("The file is missing from the store.") from None
 
 
-def _back(parent) -> HttpResponseRedirect:
+def _back(parent: Activity | GoalAssessment) -> HttpResponseRedirect:
     if isinstance(parent, Activity):
         return HttpResponseRedirect(f"{parent.get_absolute_url()}#attachments")
-    return HttpResponseRedirect(parent.stocktake.get_absolute_url())
+    stocktake = reverse("goals:stocktake", args=[parent.stocktake_id])
+    return HttpResponseRedirect(f"{stocktake}#goal-{parent.goal_id}")
 
 
-class ActivityAttachmentUploadView(View):
-    """POST from the activity page's upload form; back to the page with a message."""
+class AttachmentUploadView(View):
+    """POST from a page's upload form (the activity page, a stock-take's goal); back to
+    the page with a message. PermissionDenied (403) for whoever may not add."""
+
+    parent_model: type[Activity] | type[GoalAssessment] = Activity
+
+    def parent(self, pk: int) -> Activity | GoalAssessment:
+        user = self.request.user
+        if self.parent_model is Activity:
+            records = (
+                Activity.objects.visible_to(user)
+                if user.has_perm(VIEW_ACTIVITY)
+                else Activity.objects.none()
+            )
+        else:
+            records = (
+                GoalAssessment.objects.select_related("stocktake")
+                if user.has_perm(VIEW_ASSESSMENT)
+                else GoalAssessment.objects.none()
+            )
+        return get_object_or_404(records, pk=pk)
 
     def post(self, request: HttpRequest, pk: int) -> HttpResponse:
-        activities = (
-            Activity.objects.visible_to(request.user)
-            if request.user.has_perm(VIEW_ACTIVITY)
-            else Activity.objects.none()
-        )
-        activity = get_object_or_404(activities, pk=pk)
+        parent = self.parent(pk)
         form = AttachmentForm(request.POST, request.FILES)
         if not form.is_valid():
             messages.error(request, "Choose a file to attach.")
-            return _back(activity)
+            return _back(parent)
         try:
             attachment = services.add_attachment(
                 user=request.user,
-                parent=activity,
+                parent=parent,
                 upload=form.cleaned_data["file"],
                 title=form.cleaned_data["title"],
             )
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
-            return _back(activity)
+            return _back(parent)
         messages.success(request, f"“{attachment.name}” was attached.")
-        return _back(activity)
+        return _back(parent)
 
 
 @require_POST

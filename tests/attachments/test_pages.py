@@ -142,3 +142,28 @@ def test_assessment_attachments_are_for_programme_managers_while_the_stocktake_i
         url, {"file": upload("late.pdf", PDF)}, format="multipart"
     )
     assert response.status_code == 400 and "closed" in response.json()["file"][0]
+
+
+def test_programme_managers_attach_evidence_to_a_goal_on_the_stocktake_page(
+    client, japan, manager, viewer, django_assert_max_num_queries
+):
+    stocktake = StockTakeFactory(programme=japan)
+    goals = list(japan.partnership_goals.order_by("order")[:3])
+    assessments = [GoalAssessmentFactory(stocktake=stocktake, goal=goal) for goal in goals]
+    page_url = reverse("goals:stocktake", args=[stocktake.pk])
+    add = reverse("attachments:add_to_assessment", args=[assessments[0].pk])
+    client.force_login(manager)
+    assert f'action="{add}"' in client.get(page_url).content.decode()
+    response = client.post(add, {"file": upload("evidence.pdf", PDF), "title": "Survey"})
+    assert response["Location"] == f"{page_url}#goal-{goals[0].pk}"
+    for assessment in assessments[1:]:
+        services.add_attachment(user=manager, parent=assessment, upload=upload("x.txt", b"x"))
+    with django_assert_max_num_queries(40):
+        page = client.get(page_url).content.decode()
+    attachment = Attachment.objects.get(filename="evidence.pdf")
+    assert "Survey" in page and attachment.get_download_url() in page
+    client.force_login(viewer)
+    page = client.get(page_url).content.decode()
+    assert attachment.get_download_url() in page and add not in page
+    assert client.post(add, {"file": upload("y.pdf", PDF)}).status_code == 403
+    assert client.get(attachment.get_download_url()).status_code == 200
