@@ -70,8 +70,13 @@ def size_text(size: int) -> str:
 def check_size(size: int) -> None:
     if size > max_size():
         raise FileTooLarge(
-            f"The file is {size_text(size)}; attachments may be at most {size_text(max_size())}."
+            f"The file is over {size_text(max_size())}: attachments may be at most "
+            f"{size_text(max_size())}."
         )
+
+
+def check_upload_size(size: int) -> None:
+    check_size(size)
     if size == 0:
         raise FileRefused("The file is empty.")
 

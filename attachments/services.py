@@ -24,7 +24,7 @@ def _check_open(parent: Activity | GoalAssessment) -> None:
 
 def inspect(upload: UploadedFile) -> str:
     """The upload's content type, checked: FileTooLarge, FileTypeRefused or FileRefused."""
-    content.check_size(upload.size)
+    content.check_upload_size(upload.size)
     upload.seek(0)
     head = content.read_head(upload.chunks())
     upload.seek(0)

@@ -8,15 +8,16 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
-from django.views import View
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_POST
 
 from activities.models import Activity
-from attachments import services
+from attachments import content, services
 from attachments.downloads import download_response
 from attachments.forms import AttachmentForm
 from attachments.models import VIEW_ACTIVITY, VIEW_ASSESSMENT, Attachment
 from attachments.rules import parent_of
+from attachments.uploads import limit_uploads
 from goals.models import GoalAssessment
 
 
@@ -35,46 +36,68 @@ def _back(parent: Activity | GoalAssessment) -> HttpResponseRedirect:
     return HttpResponseRedirect(f"{stocktake}#goal-{parent.goal_id}")
 
 
-class AttachmentUploadView(View):
-    """POST from a page's upload form (the activity page, a stock-take's goal); back to
-    the page with a message. PermissionDenied (403) for whoever may not add."""
+def _parent(request: HttpRequest, model: type[Activity] | type[GoalAssessment], pk: int):
+    user = request.user
+    if model is Activity:
+        records = (
+            Activity.objects.visible_to(user)
+            if user.has_perm(VIEW_ACTIVITY)
+            else Activity.objects.none()
+        )
+    else:
+        records = (
+            GoalAssessment.objects.select_related("stocktake")
+            if user.has_perm(VIEW_ASSESSMENT)
+            else GoalAssessment.objects.none()
+        )
+    return get_object_or_404(records, pk=pk)
 
-    parent_model: type[Activity] | type[GoalAssessment] = Activity
 
-    def parent(self, pk: int) -> Activity | GoalAssessment:
-        user = self.request.user
-        if self.parent_model is Activity:
-            records = (
-                Activity.objects.visible_to(user)
-                if user.has_perm(VIEW_ACTIVITY)
-                else Activity.objects.none()
-            )
-        else:
-            records = (
-                GoalAssessment.objects.select_related("stocktake")
-                if user.has_perm(VIEW_ASSESSMENT)
-                else GoalAssessment.objects.none()
-            )
-        return get_object_or_404(records, pk=pk)
-
-    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
-        parent = self.parent(pk)
+@csrf_protect
+def _upload(request: HttpRequest, parent: Activity | GoalAssessment) -> HttpResponse:
+    try:
         form = AttachmentForm(request.POST, request.FILES)
-        if not form.is_valid():
-            messages.error(request, "Choose a file to attach.")
-            return _back(parent)
-        try:
-            attachment = services.add_attachment(
-                user=request.user,
-                parent=parent,
-                upload=form.cleaned_data["file"],
-                title=form.cleaned_data["title"],
-            )
-        except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
-            return _back(parent)
-        messages.success(request, f"“{attachment.name}” was attached.")
+        valid = form.is_valid()
+    except content.FileTooLarge as error:
+        messages.error(request, error.text)
         return _back(parent)
+    if not valid:
+        messages.error(request, "Choose a file to attach.")
+        return _back(parent)
+    try:
+        attachment = services.add_attachment(
+            user=request.user,
+            parent=parent,
+            upload=form.cleaned_data["file"],
+            title=form.cleaned_data["title"],
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return _back(parent)
+    messages.success(request, f"“{attachment.name}” was attached.")
+    return _back(parent)
+
+
+def upload_view(model: type[Activity] | type[GoalAssessment]):
+    """POST from a page's upload form (the activity page, a stock-take's goal); back to
+    the page with a message; 403 for whoever may not add.
+
+    CSRF is checked inside, once the size-limiting upload handler is in place: the CSRF
+    middleware would otherwise read the whole body first (Django's documented pattern)."""
+
+    @csrf_exempt
+    @require_POST
+    def view(request: HttpRequest, pk: int) -> HttpResponse:
+        parent = _parent(request, model, pk)
+        limit_uploads(request)
+        try:
+            return _upload(request, parent)
+        except content.FileTooLarge as error:
+            # Raised while the CSRF check reads the body: nothing was written.
+            messages.error(request, error.text)
+            return _back(parent)
+
+    return view
 
 
 @require_POST

@@ -29,6 +29,7 @@ from attachments import content, services
 from attachments.api.serializers import AttachmentSerializer, AttachmentUploadSerializer
 from attachments.downloads import download_response
 from attachments.models import VIEW_ACTIVITY, VIEW_ASSESSMENT, Attachment
+from attachments.uploads import limit_uploads
 from goals.models import GoalAssessment
 from itpp.api.exceptions import validation_error
 from itpp.api.permissions import ModelPermissions
@@ -126,7 +127,12 @@ class AttachmentListView(AttachmentAPIView):
                 f"The request is {content.size_text(int(declared))}; attachments may be at "
                 f"most {content.size_text(limit)}."
             )
-        upload = AttachmentUploadSerializer(data=request.data)
+        limit_uploads(request._request)
+        try:
+            data = request.data
+        except content.FileTooLarge as error:
+            raise refusal(error) from None
+        upload = AttachmentUploadSerializer(data=data)
         upload.is_valid(raise_exception=True)
         try:
             attachment = services.add_attachment(

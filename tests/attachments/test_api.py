@@ -222,3 +222,16 @@ def test_listing_takes_a_fixed_number_of_queries(editor, activity, django_assert
     with django_assert_max_num_queries(8):
         response = client.get(url(activity))
     assert len(response.json()) == 5
+
+
+def test_the_upload_handler_stops_reading_past_the_limit(editor, activity, settings):
+    from django.test import RequestFactory
+
+    from attachments import content
+    from attachments.uploads import limit_uploads
+
+    settings.ATTACHMENT_MAX_SIZE = 4096
+    request = RequestFactory().post("/", {"file": upload("big.txt", b"a" * 50_000)})
+    limit_uploads(request)
+    with pytest.raises(content.FileTooLarge):
+        request.FILES  # noqa: B018  (reading the body is what is tested)

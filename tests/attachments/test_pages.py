@@ -167,3 +167,13 @@ def test_programme_managers_attach_evidence_to_a_goal_on_the_stocktake_page(
     assert attachment.get_download_url() in page and add not in page
     assert client.post(add, {"file": upload("y.pdf", PDF)}).status_code == 403
     assert client.get(attachment.get_download_url()).status_code == 200
+
+
+def test_an_upload_over_the_limit_is_refused_while_it_is_read(client, editor, activity, settings):
+    settings.ATTACHMENT_MAX_SIZE = 4096
+    client.force_login(editor)
+    response = client.post(
+        add_url(activity), {"file": upload("big.txt", b"a" * 50_000)}, follow=True
+    )
+    assert "attachments may be at most 4096 bytes" in response.content.decode()
+    assert not Attachment.objects.exists()
