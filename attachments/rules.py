@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from django.contrib.auth.models import AnonymousUser, User
+from django.db.models import QuerySet
 
 from activities.models import Activity
-from attachments.models import Attachment
+from attachments.models import VIEW_ACTIVITY, VIEW_ASSESSMENT, Attachment
 from goals.models import GoalAssessment
 
 ADD = "attachments.add_attachment"
@@ -16,6 +17,20 @@ CHANGE_PARENT = {
     Activity: "activities.change_activity",
     GoalAssessment: "goals.change_goalassessment",
 }
+
+
+def records_visible_to(
+    user: User | AnonymousUser, model: type[Activity] | type[GoalAssessment]
+) -> QuerySet:
+    """The activities (through the one gate) or assessments whose attachments `user` may
+    see: what a URL naming a record looks it up in (anything else is 404)."""
+    if model is Activity:
+        if not user.has_perm(VIEW_ACTIVITY):
+            return Activity.objects.none()
+        return Activity.objects.visible_to(user)
+    if not user.has_perm(VIEW_ASSESSMENT):
+        return GoalAssessment.objects.none()
+    return GoalAssessment.objects.select_related("stocktake")
 
 
 def parent_of(attachment: Attachment) -> Activity | GoalAssessment:

@@ -15,8 +15,8 @@ from activities.models import Activity
 from attachments import content, services
 from attachments.downloads import download_response
 from attachments.forms import AttachmentForm
-from attachments.models import VIEW_ACTIVITY, VIEW_ASSESSMENT, Attachment
-from attachments.rules import parent_of
+from attachments.models import Attachment
+from attachments.rules import parent_of, records_visible_to
 from attachments.uploads import limit_uploads
 from goals.models import GoalAssessment
 
@@ -34,23 +34,6 @@ def _back(parent: Activity | GoalAssessment) -> HttpResponseRedirect:
         return HttpResponseRedirect(f"{parent.get_absolute_url()}#attachments")
     stocktake = reverse("goals:stocktake", args=[parent.stocktake_id])
     return HttpResponseRedirect(f"{stocktake}#goal-{parent.goal_id}")
-
-
-def _parent(request: HttpRequest, model: type[Activity] | type[GoalAssessment], pk: int):
-    user = request.user
-    if model is Activity:
-        records = (
-            Activity.objects.visible_to(user)
-            if user.has_perm(VIEW_ACTIVITY)
-            else Activity.objects.none()
-        )
-    else:
-        records = (
-            GoalAssessment.objects.select_related("stocktake")
-            if user.has_perm(VIEW_ASSESSMENT)
-            else GoalAssessment.objects.none()
-        )
-    return get_object_or_404(records, pk=pk)
 
 
 @csrf_protect
@@ -88,7 +71,7 @@ def upload_view(model: type[Activity] | type[GoalAssessment]):
     @csrf_exempt
     @require_POST
     def view(request: HttpRequest, pk: int) -> HttpResponse:
-        parent = _parent(request, model, pk)
+        parent = get_object_or_404(records_visible_to(request.user, model), pk=pk)
         limit_uploads(request)
         try:
             return _upload(request, parent)

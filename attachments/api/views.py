@@ -28,7 +28,8 @@ from activities.models import Activity
 from attachments import content, services
 from attachments.api.serializers import AttachmentSerializer, AttachmentUploadSerializer
 from attachments.downloads import download_response
-from attachments.models import VIEW_ACTIVITY, VIEW_ASSESSMENT, Attachment
+from attachments.models import Attachment
+from attachments.rules import records_visible_to
 from attachments.uploads import limit_uploads
 from goals.models import GoalAssessment
 from itpp.api.exceptions import validation_error
@@ -73,19 +74,7 @@ class AttachmentAPIView(
 
     def parent(self) -> Activity | GoalAssessment:
         """The record named by the URL, if the user may see it (else 404)."""
-        user = self.request.user
-        if self.parent_model is Activity:
-            records: QuerySet = (
-                Activity.objects.visible_to(user)
-                if user.has_perm(VIEW_ACTIVITY)
-                else Activity.objects.none()
-            )
-        else:
-            records = (
-                GoalAssessment.objects.select_related("stocktake")
-                if user.has_perm(VIEW_ASSESSMENT)
-                else GoalAssessment.objects.none()
-            )
+        records = records_visible_to(self.request.user, self.parent_model)
         return get_object_or_404(records, pk=self.kwargs["parent_id"])
 
     def attachments(self, parent: Model) -> QuerySet:
