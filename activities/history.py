@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import date
 from typing import Any
 
@@ -24,6 +24,11 @@ NAMED = {
 }
 
 Changes = dict[str, dict[str, Any]]  # {field: {"old": value, "new": value}}, as change_log()'s
+
+# Events of other apps in an activity's change log (attachments added and removed), each a
+# function of the activity's id returning entries shaped as readable_change_log()'s. The
+# apps above activities register them in their AppConfig.ready(): activities imports none.
+EVENT_SOURCES: list[Callable[[int], list[dict[str, Any]]]] = []
 
 
 def _labels(all_changes: Iterable[Changes]) -> dict[str, dict[Any, str]]:
@@ -84,6 +89,15 @@ def readable_change_log(history: QuerySet, model: type[Model] = Activity) -> lis
     labels = _labels(entry["changes"] for entry in entries)
     for entry in entries:
         entry["lines"] = _lines(model, entry["changes"], labels)
+    return entries
+
+
+def activity_change_log(activity: Activity) -> list[dict[str, Any]]:
+    """An activity's readable change log with the registered apps' events, newest first."""
+    entries = readable_change_log(activity.history.all())
+    for source in EVENT_SOURCES:
+        entries.extend(source(activity.pk))
+    entries.sort(key=lambda entry: entry["at"], reverse=True)
     return entries
 
 

@@ -32,7 +32,7 @@ from activities import idempotency
 from activities.exports import activities_csv_response
 from activities.filters import ActivityFilterSet
 from activities.forms import ActivityDeleteForm, ActivityPageForm
-from activities.history import changes_since, past_withheld_from, readable_change_log
+from activities.history import activity_change_log, changes_since, past_withheld_from
 from activities.models import Activity, CreationKey, Releasability, ReviewState
 from activities.panels import detail_sections
 from activities.querysets import (
@@ -234,7 +234,7 @@ class ActivityDetailView(RolePermissionMixin, VisibleActivityMixin, DetailView):
         # One rule with the API's history (404 there): a past that held restricted content
         # is withheld as a whole from those who may not see restricted activities.
         withheld = past_withheld_from(self.request.user, self.object.pk)
-        history = [] if withheld else readable_change_log(self.object.history.all())
+        history = [] if withheld else activity_change_log(self.object)
         return super().get_context_data(
             history=history,
             history_withheld=withheld,

@@ -59,6 +59,8 @@ INSTALLED_APPS = [
     "goals",
     "activities",
     "progress",
+    "attachments",
+    "public",
     "maintenance",
     "reports",
     "feeds",
@@ -259,13 +261,52 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
-# Uploaded and generated files (Django's default storage). Every instance and worker must see
-# the same directory (a shared volume or network file system; docs/scaling.md): a file a
-# worker writes is downloaded through whichever instance the balancer picks.
-MEDIA_URL = "media/"
-MEDIA_ROOT = env.path("DJANGO_MEDIA_ROOT", default=BASE_DIR / "media")
+# Uploaded and generated files (attachments, report jobs' files) live under MEDIA_ROOT,
+# outside the static files and never served by URL: only the authorised download views read
+# them (no MEDIA_URL on purpose). Every instance and worker must see the same directory (a
+# shared volume or network file system; docs/scaling.md): a file a worker writes is
+# downloaded through whichever instance the balancer picks.
+MEDIA_ROOT = Path(env.str("DJANGO_MEDIA_ROOT", default=str(BASE_DIR / "media")))
+# Where attachments are stored: `local` (MEDIA_ROOT) or `s3`, any S3-compatible store through
+# django-storages (installed separately, see docs/configuration.md), configured by the
+# DJANGO_ATTACHMENT_S3_* variables.
+ATTACHMENT_STORAGE = env.str("DJANGO_ATTACHMENT_STORAGE", default="local")
+if ATTACHMENT_STORAGE == "s3":
+    _attachment_storage = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": env.str("DJANGO_ATTACHMENT_S3_BUCKET"),
+            "endpoint_url": env.str("DJANGO_ATTACHMENT_S3_ENDPOINT_URL", default=None),
+            "region_name": env.str("DJANGO_ATTACHMENT_S3_REGION", default=None),
+            "access_key": env.str("DJANGO_ATTACHMENT_S3_ACCESS_KEY", default=None),
+            "secret_key": env.str("DJANGO_ATTACHMENT_S3_SECRET_KEY", default=None),
+            # Private objects; downloads go through the application, never a public URL.
+            "default_acl": "private",
+            "querystring_auth": True,
+            "file_overwrite": False,
+        },
+    }
+elif ATTACHMENT_STORAGE == "local":
+    # No location: FileSystemStorage reads MEDIA_ROOT when used (tests point it elsewhere).
+    _attachment_storage = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+else:
+    raise SystemExit("ITPP Tracker: DJANGO_ATTACHMENT_STORAGE must be `local` or `s3`.")
+# The largest attachment accepted, in bytes (413 above it): 25 MiB by default.
+ATTACHMENT_MAX_SIZE = env.int("DJANGO_ATTACHMENT_MAX_SIZE", default=25 * 1024 * 1024)
+# Uploads above this size are spooled to a temporary file rather than held in memory.
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+# Uploaded files get no execute bit and are readable by the application's user only.
+FILE_UPLOAD_PERMISSIONS = 0o600
+FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
+
+# The public progress page (/public/): rendered pages are kept this many seconds in the
+# shared cache, and each client address may ask for it this often (429 beyond).
+PUBLIC_PAGE_CACHE_SECONDS = env.int("DJANGO_PUBLIC_PAGE_CACHE_SECONDS", default=60)
+PUBLIC_PAGE_RATE = env.str("DJANGO_PUBLIC_PAGE_RATE", default="60/min")
+
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "attachments": _attachment_storage,
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"

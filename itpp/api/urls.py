@@ -18,6 +18,7 @@ class SchemaView(LoginExemptMixin, AtomicHandlerMixin, ThrottleRefusalsMixin, Sp
 
 
 urlpatterns = [
+    path("", include("attachments.api.urls")),
     path("", include("goals.api.urls")),
     path("", include("progress.api.urls")),
     path("", include("activities.api.urls")),
