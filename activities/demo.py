@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from activities.models import Activity, ActivityStatus, ActivityType, Ally, Releasability
 from goals.models import PartnershipGoal, Programme, StrategicObjective
+from itpp.signals import bulk_write
 
 DEMO_USERNAME = "demo-data"
 BATCH_SIZE = 5000
@@ -202,6 +203,8 @@ def generate(count: int, seed: int = 0) -> DemoResult:
                 ObjectiveLink.objects.bulk_create(objective_links)  # history-safe
                 AllyLink.objects.bulk_create(ally_links)  # history-safe
             created += len(batch)
+    # Bulk inserts send no model signals: say that the counts changed (progress cache).
+    bulk_write.send(sender=Activity)
     return DemoResult(created=created, programmes=len(programmes))
 
 
@@ -216,4 +219,6 @@ def clear() -> int:
             Activity.allies.through,
         ):
             through.objects.filter(activity_id__in=ids)._raw_delete(through.objects.db)
-        return demo._raw_delete(demo.db)
+        deleted = demo._raw_delete(demo.db)
+        bulk_write.send(sender=Activity)
+        return deleted

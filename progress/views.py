@@ -22,7 +22,7 @@ from goals.querysets import NO_RATINGS, goal_ratings
 from goals.views import chosen_programme, goal_assessments
 from itpp.permissions import RolePermissionMixin
 from progress.query import FilterRefused, ProgressQuery, query_for
-from progress.querysets import Counts, Progress, Row, goal_rows, programme_progress
+from progress.querysets import Counts, Progress, Row, goal_row, programme_progress
 from progress.querysets import quarters_by_type as chart_by_type
 
 # A goal whose latest held activity is older than this is flagged for attention.
@@ -210,7 +210,7 @@ class GoalDetailView(RolePermissionMixin, ActivityTableMixin, TemplateView):
             query = query_for(data, user=self.request.user, programme=goal.programme)
         except FilterRefused:
             query = query_for({}, user=self.request.user, programme=goal.programme)
-        row = goal_rows(query, PartnershipGoal.objects.filter(pk=goal.pk))[0]
+        row = goal_row(query, goal)
         context.update(
             goal=goal,
             progress=goal_progress(row, timezone.localdate()),

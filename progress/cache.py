@@ -1,0 +1,198 @@
+"""The progress cache: counts kept in the shared cache until the data they count changes.
+
+An entry's key holds the **data version**, the programme, the filters (normalised: what
+the filter set cleaned, order-only parameters left out) and the reader's **visibility**
+(a hash of the compiled `activities.querysets.visibility()` condition, so a new rule in
+that condition, such as drafts seen by their authors, makes new keys by itself and two
+readers share an entry only when they see the same activities).
+
+The data version is a counter in the shared cache (Redis, or the database cache), so a
+write on one web instance is seen on every other at once. `progress.signals` bumps it
+after each transaction that wrote activities, their links, assessments, stock-takes or
+the framework commits. Until then the writing transaction reads around the cache (its
+own writes are not committed, and must not be cached for others).
+
+The cache helps and never decides: when it cannot be reached, every count is computed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import secrets
+from collections.abc import Callable, Mapping
+from datetime import date, datetime
+from typing import Any, TypeVar
+
+from django.core.cache import cache
+from django.db import transaction
+from django.db.models import Model, Q, QuerySet
+
+from activities.models import Activity
+from progress.query import ORDER_ONLY, ProgressQuery
+
+logger = logging.getLogger(__name__)
+
+VERSION_KEY = "progress:version"
+# The shape of the cached values: a change to what is cached changes this, so no process
+# reads an entry written by older code.
+FORMAT = 1
+# Entries die with the version; the timeout only bounds how long a bump lost to a cache
+# outage (the write committed, the cache did not answer) can leave an old answer in view.
+ENTRY_SECONDS = 600
+
+T = TypeVar("T")
+
+
+class _Bump:
+    """The on-commit callback of one writing transaction: it bumps the version once, and
+    until it has run the transaction's own reads go around the cache."""
+
+    def __init__(self) -> None:
+        self.done = False
+
+    def __call__(self) -> None:
+        self.done = True
+        bump_version()
+
+
+def _pending_bump() -> _Bump | None:
+    connection = transaction.get_connection()
+    # Django's own list of the transaction's callbacks: a savepoint rolled back takes its
+    # callbacks with it, and the whole list goes with the transaction.
+    for _, callback, _ in connection.run_on_commit:
+        if isinstance(callback, _Bump) and not callback.done:
+            return callback
+    return None
+
+
+def note_write() -> None:
+    """A write that changes counts: bump the version when its transaction commits (at
+    once outside one). One bump per transaction, however many rows it writes."""
+    if _pending_bump() is None:
+        transaction.on_commit(_Bump(), robust=True)
+
+
+def writes_pending() -> bool:
+    """Whether this transaction has written counted data that is not committed yet."""
+    return _pending_bump() is not None
+
+
+def _new_version() -> int:
+    # Random, not 1: a version lost from the cache (evicted, flushed) must never come back
+    # as a number whose old entries are still there.
+    return secrets.randbits(48)
+
+
+def bump_version() -> None:
+    """Make every cached count stale, on every instance."""
+    try:
+        try:
+            cache.incr(VERSION_KEY)
+        except ValueError:  # missing: any new version does
+            cache.set(VERSION_KEY, _new_version(), timeout=None)
+    except Exception:  # the cache is down: entries expire within ENTRY_SECONDS
+        logger.warning("Progress cache: could not bump the data version", exc_info=True)
+
+
+def data_version() -> int:
+    """The current data version (created when missing). Raises if the cache is down."""
+    version = cache.get(VERSION_KEY)
+    if version is None:
+        cache.add(VERSION_KEY, _new_version(), timeout=None)
+        version = cache.get(VERSION_KEY)
+    return int(version)
+
+
+def forget_version() -> None:
+    """Drop the version (the next read starts a new one): for data replaced wholesale."""
+    cache.delete(VERSION_KEY)
+
+
+def visibility_key(visible: Q | None) -> str:
+    """The reader's visibility level: the visibility condition as the database gets it.
+
+    Compiled rather than named by role, so that whatever the condition grows to hold (a
+    model instance, a subquery, the reader's id) is in the key, and two conditions that
+    select the same activities share entries."""
+    if visible is None:
+        return "all"
+    sql, params = Activity.objects.filter(visible).order_by().query.sql_with_params()
+    return _digest([sql, [repr(param) for param in params]])
+
+
+def _normal(value: Any) -> Any:
+    """A cleaned filter value in a stable, hashable form."""
+    if isinstance(value, Model):
+        return [value._meta.label_lower, value.pk]
+    if isinstance(value, QuerySet | list | tuple | set | frozenset):
+        return sorted((_normal(item) for item in value), key=repr)
+    if isinstance(value, slice):  # a range filter's (start, stop)
+        return ["range", _normal(value.start), _normal(value.stop)]
+    if isinstance(value, date | datetime):
+        return value.isoformat()
+    return value if isinstance(value, str | int | float | bool) or value is None else repr(value)
+
+
+def filters_key(cleaned: Mapping[str, Any]) -> str:
+    """The filters as the filter set cleaned them: ids for choices, in a stable order,
+    empty ones and those that change no count left out."""
+    given = {
+        name: _normal(value)
+        for name, value in cleaned.items()
+        if name not in ORDER_ONLY
+        and value not in (None, "", [], ())
+        and not (isinstance(value, QuerySet) and not value)
+        and not (isinstance(value, slice) and value.start is None and value.stop is None)
+    }
+    return _digest(sorted(given.items()))
+
+
+def _digest(value: Any) -> str:
+    return hashlib.sha256(repr(value).encode()).hexdigest()[:32]
+
+
+def entry_key(query: ProgressQuery, name: str, version: int) -> str:
+    return ":".join(
+        [
+            "progress",
+            str(FORMAT),
+            str(version),
+            name,
+            str(query.programme.pk),
+            filters_key(query.cleaned),
+            visibility_key(query.visible),
+        ]
+    )
+
+
+def remember(
+    query: ProgressQuery,
+    name: str,
+    compute: Callable[[], T],
+    *,
+    pack: Callable[[T], Any] = lambda value: value,
+    unpack: Callable[[Any], T] = lambda value: value,
+) -> T:
+    """`compute()`'s answer for `query`, from the cache when it holds one for the current
+    data version. `pack` makes the answer picklable (no querysets), `unpack` rebuilds it."""
+    if writes_pending():
+        return compute()
+    try:
+        key = entry_key(query, name, data_version())
+    except Exception:
+        logger.warning("Progress cache unavailable: counting uncached", exc_info=True)
+        return compute()
+    try:
+        packed = cache.get(key)
+    except Exception:  # down, or an entry that no longer unpickles: count and replace
+        logger.warning("Progress cache: could not read %s", key, exc_info=True)
+        packed = None
+    if packed is not None:
+        return unpack(packed)
+    value = compute()
+    try:
+        cache.set(key, pack(value), timeout=ENTRY_SECONDS)
+    except Exception:
+        logger.warning("Progress cache: could not store %s", key, exc_info=True)
+    return value
