@@ -24,6 +24,7 @@ from collections.abc import Callable, Mapping
 from datetime import date, datetime
 from typing import Any, TypeVar
 
+from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 from django.db.models import Model, Q, QuerySet
@@ -36,10 +37,7 @@ logger = logging.getLogger(__name__)
 VERSION_KEY = "progress:version"
 # The shape of the cached values: a change to what is cached changes this, so no process
 # reads an entry written by older code.
-FORMAT = 1
-# Entries die with the version; the timeout only bounds how long a bump lost to a cache
-# outage (the write committed, the cache did not answer) can leave an old answer in view.
-ENTRY_SECONDS = 600
+FORMAT = 2
 
 T = TypeVar("T")
 
@@ -91,7 +89,7 @@ def bump_version() -> None:
             cache.incr(VERSION_KEY)
         except ValueError:  # missing: any new version does
             cache.set(VERSION_KEY, _new_version(), timeout=None)
-    except Exception:  # the cache is down: entries expire within ENTRY_SECONDS
+    except Exception:  # the cache is down: entries expire within PROGRESS_CACHE_SECONDS
         logger.warning("Progress cache: could not bump the data version", exc_info=True)
 
 
@@ -166,6 +164,28 @@ def entry_key(query: ProgressQuery, name: str, version: int) -> str:
     )
 
 
+def _lookup(query: ProgressQuery, name: str) -> tuple[str | None, Any]:
+    """The entry's key (None: do not cache now) and what the cache holds there (None if
+    nothing)."""
+    if settings.PROGRESS_CACHE_SECONDS <= 0 or writes_pending():
+        return None, None
+    try:
+        key = entry_key(query, name, data_version())
+    except Exception:
+        logger.warning("Progress cache unavailable: counting uncached", exc_info=True)
+        return None, None
+    try:
+        return key, cache.get(key)
+    except Exception:  # down, or an entry that no longer unpickles: count and replace
+        logger.warning("Progress cache: could not read %s", key, exc_info=True)
+        return key, None
+
+
+def cached(query: ProgressQuery, name: str) -> Any:
+    """What the cache holds for `query` under `name` now (packed), or None."""
+    return _lookup(query, name)[1]
+
+
 def remember(
     query: ProgressQuery,
     name: str,
@@ -176,23 +196,16 @@ def remember(
 ) -> T:
     """`compute()`'s answer for `query`, from the cache when it holds one for the current
     data version. `pack` makes the answer picklable (no querysets), `unpack` rebuilds it."""
-    if writes_pending():
-        return compute()
-    try:
-        key = entry_key(query, name, data_version())
-    except Exception:
-        logger.warning("Progress cache unavailable: counting uncached", exc_info=True)
-        return compute()
-    try:
-        packed = cache.get(key)
-    except Exception:  # down, or an entry that no longer unpickles: count and replace
-        logger.warning("Progress cache: could not read %s", key, exc_info=True)
-        packed = None
+    key, packed = _lookup(query, name)
     if packed is not None:
         return unpack(packed)
     value = compute()
-    try:
-        cache.set(key, pack(value), timeout=ENTRY_SECONDS)
-    except Exception:
-        logger.warning("Progress cache: could not store %s", key, exc_info=True)
+    if key is not None:
+        try:
+            # Entries die with the version; the timeout bounds how long a bump lost to a
+            # cache outage (the write committed, the cache did not answer) can leave an
+            # old answer in view.
+            cache.set(key, pack(value), timeout=settings.PROGRESS_CACHE_SECONDS)
+        except Exception:
+            logger.warning("Progress cache: could not store %s", key, exc_info=True)
     return value
