@@ -209,3 +209,34 @@ def remember(
         except Exception:
             logger.warning("Progress cache: could not store %s", key, exc_info=True)
     return value
+
+
+def fragment_key(query: ProgressQuery, name: str, *parts: Any) -> str | None:
+    """The key of a page's fragment that shows `query`'s counts and depends besides only on
+    `parts` (e.g. today, the page's links); None when it is not to be cached now."""
+    if settings.PROGRESS_CACHE_SECONDS <= 0 or writes_pending():
+        return None
+    try:
+        version = data_version()
+    except Exception:
+        logger.warning("Progress cache unavailable: rendering uncached", exc_info=True)
+        return None
+    return f"{entry_key(query, name, version)}:{_digest(parts)}"
+
+
+def fragment(key: str | None, render: Callable[[], str]) -> str:
+    """The fragment rendered once per key (`render()` each time without a key or cache)."""
+    if key is None:
+        return render()
+    try:
+        html = cache.get(key)
+    except Exception:
+        logger.warning("Progress cache: could not read %s", key, exc_info=True)
+        html = None
+    if html is None:
+        html = render()
+        try:
+            cache.set(key, html, timeout=settings.PROGRESS_CACHE_SECONDS)
+        except Exception:
+            logger.warning("Progress cache: could not store %s", key, exc_info=True)
+    return html

@@ -99,18 +99,28 @@ def test_a_warm_progress_request_reads_no_activity(client, manager, scene):
     assert len(warm.captured_queries) <= 9, [q["sql"] for q in warm.captured_queries]
 
 
-def test_a_warm_dashboard_counts_nothing_again(client, manager, scene):
+def test_a_warm_dashboard_reads_no_activity_and_a_write_renews_it(
+    client, manager, scene, committed
+):
     client.force_login(manager)
     url = reverse("progress:dashboard") + f"?programme={scene.programme.pk}"
-    client.get(url)
+    with CaptureQueriesContext(connection) as cold:
+        client.get(url)
+    assert activity_reads(cold.captured_queries)
     with CaptureQueriesContext(connection) as warm:
         page = client.get(url)
     assert page.status_code == 200
     assert 'data-total-activities="3"' in page.content.decode()
-    # Only the two short lists (upcoming, recently changed) still read activities.
-    counting = [sql for sql in activity_reads(warm.captured_queries) if "COUNT(" in sql]
-    assert counting == []
-    assert len(activity_reads(warm.captured_queries)) <= 2
+    assert activity_reads(warm.captured_queries) == []
+    assert [a.title for a in page.context["recent"]] == [
+        a.title for a in sorted(scene.activities, key=lambda a: (a.updated_at, a.pk), reverse=True)
+    ]
+    with committed():
+        ActivityFactory(programme=scene.programme, goals=[scene.goals[1]], title="Fresh one")
+    page = client.get(url).content.decode()
+    assert 'data-total-activities="4"' in page
+    assert f'data-goal="{scene.goals[1].pk}" data-total="1"' in page
+    assert "Fresh one" in page  # recently changed
 
 
 def test_the_same_question_with_filters_in_another_order_shares_an_entry(client, manager, scene):
