@@ -151,17 +151,30 @@ def _digest(value: Any) -> str:
 
 
 def entry_key(query: ProgressQuery, name: str, version: int) -> str:
-    return ":".join(
-        [
-            "progress",
-            str(FORMAT),
-            str(version),
-            name,
-            str(query.programme.pk),
-            filters_key(query.cleaned),
-            visibility_key(query.visible),
-        ]
-    )
+    # The query's part once per query (a page asks for several entries of one query).
+    base = getattr(query, "_cache_base", None)
+    if base is None:
+        base = ":".join(
+            [str(query.programme.pk), filters_key(query.cleaned), visibility_key(query.visible)]
+        )
+        object.__setattr__(query, "_cache_base", base)  # frozen: only this memo is added
+    return f"progress:{FORMAT}:{version}:{name}:{base}"
+
+
+def _version_for(query: ProgressQuery) -> int:
+    """The data version, read once per query: a query lives for one request, and a write in
+    that request's transaction turns the cache off for it (writes_pending)."""
+    version = getattr(query, "_cache_version", None)
+    if version is False:  # the cache failed for this query: do not wait on it again
+        raise ConnectionError("The progress cache did not answer for this query.")
+    if version is None:
+        try:
+            version = data_version()
+        except Exception:
+            object.__setattr__(query, "_cache_version", False)
+            raise
+        object.__setattr__(query, "_cache_version", version)
+    return version
 
 
 def _lookup(query: ProgressQuery, name: str) -> tuple[str | None, Any]:
@@ -170,7 +183,7 @@ def _lookup(query: ProgressQuery, name: str) -> tuple[str | None, Any]:
     if settings.PROGRESS_CACHE_SECONDS <= 0 or writes_pending():
         return None, None
     try:
-        key = entry_key(query, name, data_version())
+        key = entry_key(query, name, _version_for(query))
     except Exception:
         logger.warning("Progress cache unavailable: counting uncached", exc_info=True)
         return None, None
@@ -217,7 +230,7 @@ def fragment_key(query: ProgressQuery, name: str, *parts: Any) -> str | None:
     if settings.PROGRESS_CACHE_SECONDS <= 0 or writes_pending():
         return None
     try:
-        version = data_version()
+        version = _version_for(query)
     except Exception:
         logger.warning("Progress cache unavailable: rendering uncached", exc_info=True)
         return None
