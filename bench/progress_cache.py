@@ -63,6 +63,13 @@ def main() -> None:
         }
         for call in calls.values():  # connections, imports, the workers' first request
             call()
+        # What any API request costs here (token, throttles, one small table), for scale.
+        reference = api(port, token, f"/api/v1/programmes/{programme}/")
+        reference()
+        figures["reference: GET /api/v1/programmes/<id>/"] = {
+            "warm_ms": round(statistics.median(timed(reference) for _ in range(args.repeats)), 1)
+        }
+        print(figures, flush=True)
         for name, call in calls.items():
             colds = []
             for _ in range(args.colds):
