@@ -64,8 +64,13 @@ def scene(committed):
                 status=ActivityStatus.COMPLETED,
                 start_date=datetime.date(2025, 3, day),
                 releasability=releasability,
+                title=title,
             )
-            for day, releasability in [(1, "internal"), (2, "public"), (3, RESTRICTED)]
+            for day, releasability, title in [
+                (1, "internal", "Routine staff talks"),
+                (2, "public", "Open seminar"),
+                (3, RESTRICTED, "Zebra restricted talks"),
+            ]
         ]
     return SimpleNamespace(programme=programme, goals=[goal1, goal2], activities=activities)
 
@@ -238,13 +243,18 @@ def test_a_writing_transaction_reads_its_own_writes_and_caches_none(client, mana
 
 
 def test_readers_of_different_visibility_never_share_an_answer(client, manager, viewer, scene):
+    restricted = scene.activities[2].title
+    dashboard_url = reverse("progress:dashboard") + f"?programme={scene.programme.pk}"
     client.force_login(manager)
     assert warm(client, scene.programme)["totals"]["activities"]["total"] == 3
+    client.get(dashboard_url)
+    assert restricted in client.get(dashboard_url).content.decode()  # warm, and listed
     client.force_login(viewer)
     assert answer(client, scene.programme)["totals"]["activities"]["total"] == 2
     assert goal_total(answer(client, scene.programme), scene.goals[0]) == 2
-    dashboard = client.get(reverse("progress:dashboard"), {"programme": scene.programme.pk})
-    assert 'data-total-activities="2"' in dashboard.content.decode()
+    dashboard = client.get(dashboard_url).content.decode()
+    assert 'data-total-activities="2"' in dashboard
+    assert restricted not in dashboard
     client.force_login(manager)
     assert answer(client, scene.programme)["totals"]["activities"]["total"] == 3
 
