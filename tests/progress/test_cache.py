@@ -276,6 +276,28 @@ def test_the_key_follows_the_visibility_condition_itself(manager, editor, viewer
     assert len(names) == 2
 
 
+# The quick start's shared cache: a table in the database (maintenance's migration).
+DATABASE_CACHE = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "itpp_cache",
+    }
+}
+
+
+def test_the_database_cache_serves_as_redis_does(client, manager, scene, committed):
+    client.force_login(manager)
+    with override_settings(CACHES=DATABASE_CACHE):
+        first = warm(client, scene.programme)
+        with CaptureQueriesContext(connection) as warm_queries:
+            assert answer(client, scene.programme) == first
+        assert activity_reads(warm_queries.captured_queries) == []
+        assert any("itpp_cache" in query["sql"] for query in warm_queries.captured_queries)
+        with committed():
+            scene.activities[0].goals.add(scene.goals[1])
+        assert goal_total(answer(client, scene.programme), scene.goals[1]) == 1
+
+
 # Nothing listens there.
 CACHE_DOWN = {
     "default": {
