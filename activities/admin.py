@@ -23,7 +23,7 @@ from import_export.admin import ImportExportMixin
 from activities.forms import MAX_VERSION, ActivityForm
 from activities.history import changes_since
 from activities.imports import IMPORT_FORMATS, ActivityImportForm, ImportRefused
-from activities.models import Activity, Ally, DeletedActivity, Releasability
+from activities.models import Activity, Ally, DeletedActivity, Organisation, Releasability
 from activities.querysets import (
     RESTORE_PERMISSIONS,
     RESTRICTED,
@@ -47,6 +47,16 @@ from itpp.history import history_batch, restorable_version
 class AllyAdmin(admin.ModelAdmin):
     list_display = ["name", "code"]
     search_fields = ["name", "code"]
+
+
+@admin.register(Organisation)
+class OrganisationAdmin(HistoryAdmin):
+    """The bodies that take part in a programme's activities, kept per programme."""
+
+    list_display = ["name", "short_name", "name_ja", "nation", "kind", "programme"]
+    list_filter = ["programme", "kind", "nation"]
+    search_fields = ["name", "name_ja", "short_name"]
+    list_select_related = ["programme"]
 
 
 class StartYearFilter(admin.SimpleListFilter):

@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from activities.querysets import ActivityQuerySet
 from goals.models import PartnershipGoal, Programme, StrategicObjective
-from itpp.db import FieldCheckConstraint
+from itpp.db import FieldCheckConstraint, FieldUniqueConstraint
 from itpp.history import tracked
 
 
@@ -255,6 +255,66 @@ class Activity(models.Model):
             errors["objectives"] = f"Choose only objectives of the programme “{programme}”."
         if errors:
             raise ValidationError(errors)
+
+
+class OrganisationKind(models.TextChoices):
+    MINISTRY = "ministry", "Ministry"
+    ARMED_FORCES = "armed_forces", "Armed forces"
+    NATO_BODY = "nato_body", "NATO body"
+    CENTRE_OF_EXCELLENCE = "centre_of_excellence", "Centre of excellence"
+    AGENCY = "agency", "Agency"
+    OTHER = "other", "Other"
+
+
+# The nation of NATO's own bodies (International Staff, ACO, ...), which belong to no Ally.
+NATO = "NATO"
+
+
+class Organisation(models.Model):
+    """A body that takes part in a programme's activities: a ministry or armed service of the
+    partner or of an Ally, a NATO body, a centre of excellence. A managed list per
+    programme, kept by administrators."""
+
+    # The list is the programme's own: it goes with the programme (which its activities
+    # protect from deletion).
+    programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="organisations")
+    name = models.CharField(max_length=255)
+    name_ja = models.CharField("name (Japanese)", max_length=255, blank=True)
+    short_name = models.CharField(max_length=50, blank=True, help_text="e.g. JMSDF, ACT.")
+    nation = models.CharField(
+        max_length=4,
+        help_text="An Ally's code (e.g. EE), the partner's (e.g. JP), or NATO for its own bodies.",
+    )
+    kind = models.CharField(max_length=24, choices=OrganisationKind.choices)
+
+    history = tracked()
+
+    class Meta:
+        ordering = ["programme", "name"]
+        constraints = [
+            FieldUniqueConstraint(
+                field="name",
+                fields=["programme", "name"],
+                name="organisation_unique_name_per_programme",
+                violation_error_message="This programme already has an organisation of that name.",
+            ),
+        ]
+        indexes = [models.Index(fields=["programme", "nation"], name="organisation_nation")]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.short_name})" if self.short_name else self.name
+
+    def clean(self) -> None:
+        super().clean()
+        if not self.nation or self.programme_id is None:
+            return
+        if self.nation in (NATO, self.programme.partner_code):
+            return
+        if not Ally.objects.filter(code=self.nation).exists():
+            partner = self.programme.partner_code or "the partner's code"
+            raise ValidationError(
+                {"nation": f"Use an Ally's code, {partner}, or {NATO} for NATO's own bodies."}
+            )
 
 
 class DeletedActivity(Activity.history.model):

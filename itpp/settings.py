@@ -173,8 +173,44 @@ CELERY_RESULT_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_RESULT_EXPIRES = timedelta(days=1)
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-# Periodic tasks run by `make beat` (celery beat); each app's entry is named after its task.
-CELERY_BEAT_SCHEDULE: dict[str, dict] = {}
+# Robustness of the worker: a task that runs away is stopped (soft limit first, so it can
+# mark its job failed; then the hard limit kills the process), a process is replaced after
+# so many tasks (a PDF renderer's memory is given back), and a task a worker held when its
+# broker connection dropped is stopped rather than run twice. With acks late on Redis, a task
+# not acknowledged within the visibility timeout is handed to another worker, so that timeout
+# must exceed the longest task (the hard limit).
+CELERY_TASK_SOFT_TIME_LIMIT = env.int("CELERY_TASK_SOFT_TIME_LIMIT", default=600)
+CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=CELERY_TASK_SOFT_TIME_LIMIT + 60)
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": max(3600, 2 * CELERY_TASK_TIME_LIMIT)}
+CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS = CELERY_BROKER_TRANSPORT_OPTIONS
+CELERY_WORKER_MAX_TASKS_PER_CHILD = env.int("CELERY_WORKER_MAX_TASKS_PER_CHILD", default=100)
+CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = True
+CELERY_TASK_TRACK_STARTED = True
+# Periodic tasks run by `make beat` (celery beat, one per deployment); each entry is named
+# after its task.
+CELERY_BEAT_SCHEDULE: dict[str, dict] = {
+    # The Idempotency-Key and form-token rows live 24 hours (activities/idempotency.py).
+    "activities.purge_expired_creation_keys": {
+        "task": "activities.tasks.purge_expired_creation_keys",
+        "schedule": timedelta(hours=1),
+    },
+}
+# Each worker writes a heartbeat into the shared cache every WORKER_HEARTBEAT_INTERVAL
+# seconds; `/healthz/` says `stale` when the newest is older than
+# WORKER_HEARTBEAT_STALE_AFTER (itpp/heartbeat.py). Not a reason for a 503: the pages work
+# without a worker, only the background work waits.
+WORKER_HEARTBEAT_INTERVAL = env.float("DJANGO_WORKER_HEARTBEAT_INTERVAL", default=30.0)
+WORKER_HEARTBEAT_STALE_AFTER = env.float(
+    "DJANGO_WORKER_HEARTBEAT_STALE_AFTER", default=4 * WORKER_HEARTBEAT_INTERVAL
+)
+
+# IATI publishing (/api/v1/iati/): the reporting organisation's registered IATI identifier
+# and name. The identifier's default is a placeholder: a publisher registered with IATI
+# sets its own.
+IATI_REPORTING_ORG_REF = env.str("DJANGO_IATI_REPORTING_ORG_REF", default="XI-ITPP-NATO")
+IATI_REPORTING_ORG_NAME = env.str(
+    "DJANGO_IATI_REPORTING_ORG_NAME", default="North Atlantic Treaty Organization"
+)
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -218,6 +254,11 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
+# Uploaded and generated files (Django's default storage). Every instance and worker must see
+# the same directory (a shared volume or network file system; docs/scaling.md): a file a
+# worker writes is downloaded through whichever instance the balancer picks.
+MEDIA_URL = "media/"
+MEDIA_ROOT = env.path("DJANGO_MEDIA_ROOT", default=BASE_DIR / "media")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -249,6 +290,9 @@ SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if PROXY_COUNT els
 SESSION_COOKIE_SECURE = env.bool("DJANGO_SECURE_COOKIES", default=not DEBUG)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SESSION_COOKIE_HTTPONLY = True
+# Sessions in the database (Django's default, stated here because it matters): every web
+# instance reads the same sessions, so a login on one is valid on all.
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
 SECURE_HSTS_SECONDS = env.int("DJANGO_SECURE_HSTS_SECONDS", default=0 if DEBUG else 31536000)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("DJANGO_SECURE_HSTS_INCLUDE_SUBDOMAINS", default=True)
 SECURE_HSTS_PRELOAD = env.bool("DJANGO_SECURE_HSTS_PRELOAD", default=True)

@@ -7,7 +7,14 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.utils import timezone
 
-from activities.models import Activity, ActivityStatus, ActivityType, Ally
+from activities.models import (
+    Activity,
+    ActivityStatus,
+    ActivityType,
+    Ally,
+    Organisation,
+    OrganisationKind,
+)
 from goals.models import (
     GoalAssessment,
     PartnershipGoal,
@@ -194,3 +201,15 @@ def replace_with_linked_activities(programme: Programme, count: int) -> None:
             created_by=author,
             updated_by=author,
         )
+
+
+class OrganisationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Organisation
+
+    programme = factory.LazyFunction(
+        lambda: Programme.objects.get(partner="Japan", start_year=2023)
+    )
+    name = factory.Sequence(lambda n: f"Body {n}")
+    nation = "JP"
+    kind = OrganisationKind.OTHER

@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from rest_framework import serializers
 
 from activities import services
-from activities.models import Activity, Ally
+from activities.models import Activity, Ally, Organisation
 from goals.models import PartnershipGoal, Programme, StrategicObjective
 from itpp.api.exceptions import validation_error
 from itpp.api.serializers import ValidatedModelSerializer
@@ -18,6 +18,12 @@ class AllySerializer(serializers.ModelSerializer):
     class Meta:
         model = Ally
         fields = ["code", "name"]
+
+
+class OrganisationSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Organisation
+        fields = ["id", "programme", "name", "name_ja", "short_name", "nation", "kind"]
 
 
 class ActivitySerializer(ValidatedModelSerializer):

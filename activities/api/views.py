@@ -32,11 +32,12 @@ from activities.api.serializers import (
     ActivitySerializer,
     AllySerializer,
     HistoryEntrySerializer,
+    OrganisationSerializer,
 )
 from activities.exports import activities_csv_response
-from activities.filters import ActivityFilterSet
+from activities.filters import ActivityFilterSet, OrganisationFilterSet
 from activities.history import past_withheld_from
-from activities.models import Activity, Ally, CreationKey
+from activities.models import Activity, Ally, CreationKey, Organisation
 from activities.querysets import RESTORE_PERMISSIONS
 from itpp.api.exceptions import Conflict, IdempotencyKeyReused, PreconditionFailed
 from itpp.api.pagination import Keyset, PageOrCursorPagination, iso_date, positive_id
@@ -130,6 +131,16 @@ class RestorePermission(ModelPermissions):
     """Restoring undoes a deletion: the same permissions as on the pages."""
 
     perms_map = {**ModelPermissions.perms_map, "POST": list(RESTORE_PERMISSIONS)}
+
+
+class OrganisationViewSet(ReadOnlyModelViewSet):
+    """The bodies that take part in activities (ministries, armed services, NATO bodies,
+    centres of excellence), a managed list per programme kept by administrators.
+    Read-only."""
+
+    queryset = Organisation.objects.order_by("programme_id", "name", "id")
+    serializer_class = OrganisationSerializer
+    filterset_class = OrganisationFilterSet
 
 
 class AllyViewSet(ReadOnlyModelViewSet):
