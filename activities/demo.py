@@ -25,6 +25,7 @@ from activities.models import (
     ReviewState,
 )
 from goals.models import PartnershipGoal, Programme, StrategicObjective
+from itpp.signals import bulk_write
 
 DEMO_USERNAME = "demo-data"
 BATCH_SIZE = 5000
@@ -223,6 +224,8 @@ def generate(count: int, seed: int = 0) -> DemoResult:
                 ObjectiveLink.objects.bulk_create(objective_links)  # history-safe
                 AllyLink.objects.bulk_create(ally_links)  # history-safe
             created += len(batch)
+    # Bulk inserts send no model signals: say that the counts changed (progress cache).
+    bulk_write.send(sender=Activity)
     return DemoResult(created=created, programmes=len(programmes))
 
 
@@ -237,4 +240,6 @@ def clear() -> int:
             Activity.allies.through,
         ):
             through.objects.filter(activity_id__in=ids)._raw_delete(through.objects.db)
-        return demo._raw_delete(demo.db)
+        deleted = demo._raw_delete(demo.db)
+        bulk_write.send(sender=Activity)
+        return deleted

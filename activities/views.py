@@ -193,6 +193,9 @@ class ActivityListView(RolePermissionMixin, ActivityTableMixin, TemplateView):
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         context.update(self.activity_table())
+        # The totals by status, counted by progress (a template tag: activities cannot
+        # import it; see progress/templatetags/progress_totals.py).
+        context["programme_totals"] = True
         return context
 
 

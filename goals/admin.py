@@ -1,11 +1,7 @@
 from django.contrib import admin, messages
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, QuerySet
 from django.http import HttpRequest
-from django.urls import reverse
-from django.utils.html import escape, format_html, format_html_join
 
-from activities.querysets import visibility
 from goals import tasks
 from goals.forms import StockTakeAdminForm
 from goals.models import (
@@ -20,30 +16,6 @@ from itpp.admin import HistoryAdmin
 from itpp.tasks import enqueue
 
 CLOSED_NOTICE = "This stock-take is closed: it is a record and can no longer be changed."
-
-GOAL_ACTIVITIES_SHOWN = 20
-
-
-def with_visible_activity_counts(
-    queryset: QuerySet, user: AbstractBaseUser | AnonymousUser
-) -> QuerySet:
-    """The rows annotated with the number of activities `user` may see (`activities_total`),
-    each linked activity once, as progress counts them (the link tables hold each pair once;
-    a test compares the two)."""
-    # The model through the relation, not an import: goals sits below activities.
-    activities = queryset.model._meta.get_field("activities").related_model.objects
-    visible = activities.visible_to(user).values("pk")
-    counted = queryset.annotate(
-        activities_total=Count("activities", filter=Q(activities__in=visible))
-    )
-    # Meta.ordering does not apply to a GROUP BY query; the autocompletes page through it.
-    return counted.order_by(*queryset.model._meta.ordering)
-
-
-def activities_changelist_link(query: str, count: int) -> str:
-    url = reverse("admin:activities_activity_changelist")
-    label = "1 activity" if count == 1 else f"{count} activities"
-    return format_html('<a href="{}?{}">{}</a>', url, query, label)
 
 
 class StrategicObjectiveInline(admin.TabularInline):
@@ -82,45 +54,14 @@ class ProgrammeAdmin(HistoryAdmin):
     def goal_count(self, obj: Programme) -> int:
         return obj.goal_count
 
-    def get_deleted_objects(self, objs, request: HttpRequest) -> tuple:
-        """The delete page lists the activities that keep a programme from being deleted;
-        restricted ones are counted, not named, for whoever may not see them."""
-        deleted, counts, perms_needed, protected = super().get_deleted_objects(objs, request)
-        condition = visibility(request.user)
-        if condition is None:
-            return deleted, counts, perms_needed, protected
-        hidden = [
-            str(activity)
-            for programme in objs
-            for activity in programme.activities.exclude(condition)
-        ]
-        if hidden:
-            # The entries are "Activity: <name>" (linked or not), made by Django's admin.
-            names = {escape(name) for name in hidden} | set(hidden)
-            protected = [
-                entry
-                for entry in protected
-                if not any(str(entry).endswith((name, f"{name}</a>")) for name in names)
-            ]
-            protected.append(
-                f"{len(hidden)} restricted activit{'y' if len(hidden) == 1 else 'ies'}"
-            )
-        return deleted, counts, perms_needed, protected
-
 
 @admin.register(StrategicObjective)
 class StrategicObjectiveAdmin(HistoryAdmin):
-    list_display = ["__str__", "programme", "activity_count"]
+    # progress/admin.py adds each objective's count of activities (goals sits below them).
+    list_display = ["__str__", "programme"]
     list_filter = ["programme"]
     search_fields = ["title", "description"]
     list_select_related = ["programme"]
-
-    def get_queryset(self, request: HttpRequest) -> QuerySet:
-        return with_visible_activity_counts(super().get_queryset(request), request.user)
-
-    @admin.display(description="Activities", ordering="activities_total")
-    def activity_count(self, obj: StrategicObjective) -> str:
-        return activities_changelist_link(f"objectives__id__exact={obj.pk}", obj.activities_total)
 
 
 @admin.register(PriorityIssue)
@@ -141,56 +82,14 @@ class PriorityIssueAdmin(HistoryAdmin):
 
 @admin.register(PartnershipGoal)
 class PartnershipGoalAdmin(HistoryAdmin):
-    list_display = ["order", "title", "priority_issue", "programme", "activity_count"]
+    # progress/admin.py adds each goal's count of activities and, on its page, the latest
+    # of them (goals sits below activities).
+    list_display = ["order", "title", "priority_issue", "programme"]
     list_display_links = ["order", "title"]
     list_filter = ["programme", "priority_issue"]
     search_fields = ["title", "statement"]
     list_select_related = ["programme", "priority_issue"]
-    fields = ["programme", "priority_issue", "order", "title", "statement", "recent_activities"]
-    readonly_fields = ["recent_activities"]
-
-    def get_queryset(self, request: HttpRequest) -> QuerySet:
-        return with_visible_activity_counts(super().get_queryset(request), request.user)
-
-    def get_object(self, request: HttpRequest, object_id: str, from_field=None):
-        goal = super().get_object(request, object_id, from_field)
-        if goal is not None:
-            # Read-only fields get the object alone; this says whose eyes they are for.
-            goal.shown_to = request.user
-        return goal
-
-    @admin.display(description="Activities", ordering="activities_total")
-    def activity_count(self, obj: PartnershipGoal) -> str:
-        return activities_changelist_link(f"goals__id__exact={obj.pk}", obj.activities_total)
-
-    @admin.display(description="Activities under this goal")
-    def recent_activities(self, obj: PartnershipGoal) -> str:
-        user = getattr(obj, "shown_to", None)
-        if obj.pk is None or user is None:
-            return "—"  # e.g. a historical version's page: the list is today's anyway
-        visible = obj.activities.visible_to(user)
-        activities = visible.order_by("-start_date", "-id")[:GOAL_ACTIVITIES_SHOWN]
-        if not activities:
-            return "None yet."
-        items = format_html_join(
-            "",
-            '<li><a href="{}">{}</a> — {}, {}</li>',
-            (
-                (
-                    reverse("admin:activities_activity_change", args=[a.pk]),
-                    a.title,
-                    a.start_date.strftime("%d %b %Y"),
-                    a.get_status_display(),
-                )
-                for a in activities
-            ),
-        )
-        total = visible.count()
-        return format_html(
-            "<ul>{}</ul><p>{}</p>",
-            items,
-            activities_changelist_link(f"goals__id__exact={obj.pk}", total),
-        )
+    fields = ["programme", "priority_issue", "order", "title", "statement"]
 
 
 class ClosedRecordAdminMixin:

@@ -151,6 +151,11 @@ else:
         }
     }
 
+# The progress cache (progress/cache.py): counts live in the shared cache until the next
+# write to counted data (a data version), or at most this many seconds, which bound how long
+# a write made while the cache was unreachable can leave an older count in view. 0: off.
+PROGRESS_CACHE_SECONDS = env.int("PROGRESS_CACHE_SECONDS", default=600)
+
 # Background work (Celery): report files, stock-take snapshots, mail and webhook deliveries.
 # The broker and result store default to the shared Redis. Without either (the quick start)
 # tasks run in-process when queued (`task_always_eager`), so `make run` needs no server;

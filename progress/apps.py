@@ -10,3 +10,7 @@ class ProgressConfig(AppConfig):
     def ready(self) -> None:
         # Closing a stock-take (goals) freezes the counts; goals cannot import progress.
         from progress import services  # noqa: F401
+        from progress.signals import connect
+
+        # Every write to counted data makes the cached counts stale (progress.cache).
+        connect()

@@ -22,6 +22,7 @@ from django.db.models.functions import TruncQuarter
 
 from activities.models import Activity, ActivityStatus, ActivityType
 from goals.models import PartnershipGoal, PriorityIssue, StrategicObjective
+from progress.cache import cached, remember
 from progress.query import ProgressQuery
 
 STATUSES: tuple[str, ...] = tuple(ActivityStatus.values)
@@ -153,7 +154,12 @@ def _day(value: datetime.date | datetime.datetime | str) -> datetime.date:
 
 def quarters_by_type(query: ProgressQuery) -> dict[str, Any]:
     """The dashboard's chart: activities per quarter by type, cancelled ones left out,
-    over the programme's cycle widened to any activity outside it."""
+    over the programme's cycle widened to any activity outside it (cached as
+    `programme_progress()` is)."""
+    return remember(query, "quarters_by_type", lambda: _quarters_by_type(query))
+
+
+def _quarters_by_type(query: ProgressQuery) -> dict[str, Any]:
     programme = query.programme
     rows = list(
         query.activities.exclude(status=ActivityStatus.CANCELLED)
@@ -279,8 +285,10 @@ def goal_rows(query: ProgressQuery, goals: QuerySet[PartnershipGoal] | None = No
     return rows
 
 
-def programme_progress(query: ProgressQuery) -> Progress:
-    """Every level at once: seven queries, whatever the size of the programme."""
+def count_progress(query: ProgressQuery) -> Progress:
+    """Every level at once, from the database: seven queries, whatever the size of the
+    programme. What a stock-take freezes; every page and the API read
+    `programme_progress()`, its cached answer."""
     programme = query.programme
     objectives = StrategicObjective.objects.filter(programme=programme).order_by("number")
     issues = PriorityIssue.objects.filter(programme=programme).order_by("number")
@@ -292,6 +300,50 @@ def programme_progress(query: ProgressQuery) -> Progress:
         totals=totals(query),
         quarters=quarters(query),
     )
+
+
+def _pack_progress(progress: Progress) -> dict[str, Any]:
+    # Everything but the query, whose queryset would be evaluated by pickling.
+    return {
+        "goals": progress.goals,
+        "objectives": progress.objectives,
+        "priority_issues": progress.priority_issues,
+        "totals": progress.totals,
+        "quarters": progress.quarters,
+    }
+
+
+def programme_progress(query: ProgressQuery) -> Progress:
+    """`count_progress()`, kept in the shared cache until the counted data changes
+    (progress.cache): a repeated question costs no query on activities."""
+    return remember(
+        query,
+        "programme",
+        lambda: count_progress(query),
+        pack=_pack_progress,
+        unpack=lambda packed: Progress(query, **packed),
+    )
+
+
+def programme_totals(query: ProgressQuery) -> Counts:
+    """The programme's totals by status under the query, as `programme_progress()` gives
+    them: from its cached answer when there is one, else counted alone (one aggregate, not
+    seven) and cached too. The activity list shows these beside its rows."""
+    found = cached(query, "programme")
+    if found is not None:
+        return found["totals"]
+    return remember(query, "totals", lambda: totals(query))
+
+
+def goal_row(query: ProgressQuery, goal: PartnershipGoal) -> Row:
+    """One goal of the query's programme with its counts (from the programme's cached
+    progress) and its bars on its own scale (shares of its total)."""
+    for row in programme_progress(query).goals:
+        if row.obj.pk == goal.pk:
+            scale = bar_scale([row.counts])
+            bars = {status: bar_width(row.counts[status], scale) for status in BAR_STATUSES}
+            return Row(goal, row.counts, row.latest, bars)
+    return Row(goal, zero_counts(), None, dict.fromkeys(BAR_STATUSES, 0))
 
 
 def types_per_goal(query: ProgressQuery) -> dict[int, list[tuple[str, int]]]:
@@ -320,7 +372,12 @@ def attendance_per_goal(query: ProgressQuery) -> dict[int, dict[str, int]]:
 
 
 def objectives_per_goal(query: ProgressQuery) -> dict[int, list[int]]:
-    """Per goal, the numbers of the strategic objectives its matching activities serve."""
+    """Per goal, the numbers of the strategic objectives its matching activities serve
+    (cached as `programme_progress()` is)."""
+    return remember(query, "objectives_per_goal", lambda: _objectives_per_goal(query))
+
+
+def _objectives_per_goal(query: ProgressQuery) -> dict[int, list[int]]:
     rows = (
         query.activities.filter(objectives__isnull=False)
         .values_list("goals", "objectives__number")

@@ -19,7 +19,7 @@ from goals.models import StockTake
 from goals.services import SNAPSHOT_VIEWS
 from goals.signals import stocktake_closing
 from progress.query import build_query
-from progress.querysets import programme_progress
+from progress.querysets import count_progress
 
 # Who reads each view: whoever is cleared for restricted activities, everyone else (the
 # gate's own condition for a reader without the permission), and the partner (public only).
@@ -50,7 +50,8 @@ def frozen_counts(stocktake: StockTake) -> dict[str, Any]:
     counts: dict[str, Any] = {"filters": filters}
     for view in SNAPSHOT_VIEWS:
         query = build_query(filters, programme=stocktake.programme, visible=VIEW_VISIBILITY[view])
-        counts[view] = programme_progress(query).as_dict()
+        # From the database, not the cache: frozen counts are a record.
+        counts[view] = count_progress(query).as_dict()
     return counts
 
 

@@ -21,8 +21,9 @@ from goals.models import PartnershipGoal, Programme
 from goals.querysets import NO_RATINGS, goal_ratings
 from goals.views import chosen_programme, goal_assessments
 from itpp.permissions import RolePermissionMixin
+from progress.cache import fragment_key, remember
 from progress.query import FilterRefused, ProgressQuery, query_for
-from progress.querysets import Counts, Progress, Row, goal_rows, programme_progress
+from progress.querysets import Counts, Progress, Row, goal_row, programme_progress
 from progress.querysets import quarters_by_type as chart_by_type
 
 # A goal whose latest held activity is older than this is flagged for attention.
@@ -121,6 +122,18 @@ class DashboardView(RolePermissionMixin, TemplateView):
             context["refused"] = refused.message
             return context
         context.update(dashboard(query, today))
+        # The rendered counts too (the filter bar is ~100 form widgets, the goals ~40 rows):
+        # what each part shows besides the counts is in its key (progress.cache).
+        choices = filterset.filters.get("releasability")
+        context["page_key"] = fragment_key(
+            query,
+            "dashboard",
+            sorted(request.GET.lists()),
+            choices.extra.get("choices") if choices else None,
+        )
+        context["results_key"] = fragment_key(
+            query, "dashboard", today.isoformat(), context["filter_query"]
+        )
         return context
 
     def render_to_response(self, context: dict[str, Any], **kwargs: Any) -> HttpResponse:
@@ -142,7 +155,11 @@ def dashboard(query: ProgressQuery, today: date) -> dict[str, Any]:
         .exclude(status__in=[ActivityStatus.CANCELLED, ActivityStatus.COMPLETED])
         .order_by("start_date", "id")[:UPCOMING_SHOWN]
     )
-    recent = activities.select_related("updated_by").order_by("-updated_at", "-id")[:RECENT_SHOWN]
+    recent = (
+        activities.select_related("updated_by")
+        .defer("updated_by__password")  # kept in the cache: no password hashes there
+        .order_by("-updated_at", "-id")[:RECENT_SHOWN]
+    )
     return {
         "progress": progress,
         "totals": progress.totals,
@@ -151,8 +168,9 @@ def dashboard(query: ProgressQuery, today: date) -> dict[str, Any]:
         "goal_count": sum(len(issue["goals"]) for issue in issues),
         "stale_count": sum(row.stale for issue in issues for row in issue["goals"]),
         "chart": chart_by_type(query),
-        "upcoming": upcoming,
-        "recent": recent,
+        # Short lists, but each a scan of the filtered activities: cached as the counts are.
+        "upcoming": remember(query, f"upcoming:{today.isoformat()}", lambda: list(upcoming)),
+        "recent": remember(query, "recent", lambda: list(recent)),
     }
 
 
@@ -210,7 +228,7 @@ class GoalDetailView(RolePermissionMixin, ActivityTableMixin, TemplateView):
             query = query_for(data, user=self.request.user, programme=goal.programme)
         except FilterRefused:
             query = query_for({}, user=self.request.user, programme=goal.programme)
-        row = goal_rows(query, PartnershipGoal.objects.filter(pk=goal.pk))[0]
+        row = goal_row(query, goal)
         context.update(
             goal=goal,
             progress=goal_progress(row, timezone.localdate()),

@@ -1,6 +1,7 @@
 """Shared fixtures. The data migrations load the NATO–Japan framework, the Allies and the
 role groups into the test database, so tests can use them as they are."""
 
+import contextlib
 from pathlib import Path
 
 import pytest
@@ -68,3 +69,14 @@ def _uploads_outside_the_repository(settings, tmp_path_factory) -> None:
 def _fast_password_hashing(settings) -> None:
     # PBKDF2's deliberate slowness costs ~0.3 s per test user; it proves nothing here.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _fresh_progress_cache() -> None:
+    """Each test counts afresh: a new data version, so no cached count outlives the data it
+    was counted from (a transactional test's flush sends no signal)."""
+    from progress.cache import forget_version
+
+    # Tests that run without the cache do not need it.
+    with contextlib.suppress(Exception):
+        forget_version()

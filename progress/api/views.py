@@ -20,7 +20,8 @@ from activities.models import Activity
 from goals.querysets import NO_RATINGS, goal_ratings
 from itpp.api.views import LoginExemptMixin, ThrottleRefusalsMixin
 from progress.api.serializers import ProgressQuerySerializer, ProgressSerializer
-from progress.query import FilterRefused, query_for
+from progress.cache import remember
+from progress.query import FilterRefused, ProgressQuery, query_for
 from progress.querysets import STATUSES, Progress, objectives_per_goal, programme_progress
 
 CSV_COLUMNS = [
@@ -50,6 +51,21 @@ def progress_rows(progress: Progress) -> list[list[Any]]:
         ]
         for row in progress.goals
     ]
+
+
+def progress_report(query: ProgressQuery) -> dict[str, Any]:
+    """The JSON answer: the counts, with each goal's ratings."""
+    programme = query.programme
+    report = {
+        "programme": programme.pk,
+        "year": query.year,
+        **programme_progress(query).as_dict(),
+    }
+    report["totals"] = {"activities": report["totals"]}
+    ratings = goal_ratings(programme)
+    for goal in report["goals"]:
+        goal.update(ratings.get(goal["id"], NO_RATINGS))
+    return dict(ProgressSerializer(report).data)
 
 
 class ProgressView(LoginExemptMixin, ThrottleRefusalsMixin, generics.GenericAPIView):
@@ -110,20 +126,13 @@ class ProgressView(LoginExemptMixin, ThrottleRefusalsMixin, generics.GenericAPIV
             query = query_for(request.query_params, user=request.user, programme=programme)
         except FilterRefused as refused:
             raise exceptions.ValidationError(refused.errors) from None
-        progress = programme_progress(query)
         if isinstance(request.accepted_renderer, CSVRenderer):
             filename = f"progress-{programme.pk}.csv"
-            return csv_response(csv_lines(CSV_COLUMNS, progress_rows(progress)), filename)
-        report = {
-            "programme": programme.pk,
-            "year": query.year,
-            **progress.as_dict(),
-        }
-        report["totals"] = {"activities": report["totals"]}
-        ratings = goal_ratings(programme)
-        for goal in report["goals"]:
-            goal.update(ratings.get(goal["id"], NO_RATINGS))
-        return Response(ProgressSerializer(report).data)
+            rows = progress_rows(programme_progress(query))
+            return csv_response(csv_lines(CSV_COLUMNS, rows), filename)
+        # The whole answer is cached as the counts are: the ratings come from assessments,
+        # whose writes move the data version too (progress.cache).
+        return Response(remember(query, "api", lambda: progress_report(query)))
 
     def finalize_response(self, request: Request, response, *args: Any, **kwargs: Any):
         # Errors of a CSV request are still JSON objects, as on /api/v1/activities/.

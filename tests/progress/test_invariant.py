@@ -1,7 +1,7 @@
 """The same question gets the same number everywhere: for any combination of activity
 filters, each goal's count in the progress API is the activity list's `count` with that
-goal added, the programme's total is the list's count, and the dashboard and the report
-show the API's numbers to the same user."""
+goal added, the programme's total is the list's count, and the dashboard, the report and
+the list page's totals show the API's numbers to the same user."""
 
 import datetime
 import re
@@ -72,6 +72,27 @@ def dashboard_numbers(client, params) -> tuple[int, dict[int, int]]:
     return int(total), {int(goal): int(n) for goal, n in goals}
 
 
+def list_page_numbers(client, params) -> tuple[int | None, int, str]:
+    """The list page's totals by status (None when it shows none), its own count, and the
+    page."""
+    page = client.get(reverse("activities:list") + "?" + urlencode(params)).content.decode()
+    totals = re.findall(r'id="programme-totals" data-total-activities="(\d+)"', page)
+    (count,) = re.findall(r'id="match-count" role="status"><strong>(\d+)</strong>', page)
+    return (int(totals[0]) if totals else None), int(count), page
+
+
+def check_list_page(client, params) -> None:
+    """The list page's totals, counted by progress, are the list's count (the page's and
+    the API's); a filter the page refuses shows no totals, only the refusal."""
+    total, count, page = list_page_numbers(client, params)
+    if total is None:
+        assert "Some filters are not valid" in page
+        return
+    assert total == count == list_count(client, params)
+    statuses = re.findall(r'data-status="\w+" data-count="(\d+)"', page)
+    assert sum(int(n) for n in statuses) == total
+
+
 @pytest.mark.parametrize("role", ["viewer", "manager"])
 def test_every_entry_point_gives_the_lists_numbers_under_any_filters(
     role, request, client, testland
@@ -110,6 +131,10 @@ def test_every_entry_point_gives_the_lists_numbers_under_any_filters(
             for row in progress[key]:
                 expected = list_count(client, [*scoped, (filter_name, str(row["id"]))])
                 assert row["activities"]["total"] == expected, (key, row["id"])
+
+        check_list_page(client, scoped)
+        # Without a programme the list spans every programme, and so do its totals.
+        check_list_page(client, params)
 
         total, goals = dashboard_numbers(client, scoped)
         assert total == progress["totals"]["activities"]["total"]

@@ -2,6 +2,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from itpp.signals import bulk_write
 from maintenance.backups import database_settings, restore
 
 
@@ -20,4 +21,6 @@ class Command(BaseCommand):
             if answer.strip().lower() != "yes":
                 raise CommandError("Restore cancelled.")
         restore(file, database_url)
+        # Everything changed under the caches that derive from the data (progress counts).
+        bulk_write.send(sender=None)
         self.stdout.write(self.style.SUCCESS(f"Restored {file} into '{name}'."))
