@@ -169,7 +169,13 @@ CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_RESULT_EXPIRES = timedelta(days=1)
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # Periodic tasks run by `make beat` (celery beat); each app's entry is named after its task.
-CELERY_BEAT_SCHEDULE: dict[str, dict] = {}
+CELERY_BEAT_SCHEDULE: dict[str, dict] = {
+    # Report files are kept for a day (reports.models.JOB_LIFETIME); this deletes them after.
+    "purge_expired_report_jobs": {
+        "task": "reports.tasks.purge_expired_report_jobs",
+        "schedule": timedelta(hours=1),
+    },
+}
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -213,6 +219,10 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
+# Files the application writes (report jobs' PDFs and workbooks), in Django's default
+# storage. Never served as static files: each download goes through an authorised view. With
+# several instances this directory must be shared (a network volume), as the database is.
+MEDIA_ROOT = env.path("DJANGO_MEDIA_ROOT", default=BASE_DIR / "media")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {

@@ -21,6 +21,7 @@ urlpatterns = [
     path("", include("goals.api.urls")),
     path("", include("progress.api.urls")),
     path("", include("activities.api.urls")),
+    path("", include("reports.api.urls")),
     path("schema/", SchemaView.as_view(), name="schema"),
     # A page for people (its script is served separately, so the strict CSP holds);
     # without a session it sends them to the login page, like the site.
