@@ -14,10 +14,6 @@ from django.utils import timezone
 JOB_LIFETIME = timedelta(days=1)
 
 
-def _expiry() -> timezone.datetime:
-    return timezone.now() + JOB_LIFETIME
-
-
 def report_file_name(job: ReportJob, filename: str) -> str:
     """A random name in storage: the file's URL-safe name says nothing of its content,
     and a name cannot be guessed (downloads go through an authorised view anyway)."""
@@ -66,7 +62,8 @@ class ReportJob(models.Model):
     filename = models.CharField(max_length=200, blank=True)
     created = models.DateTimeField(default=timezone.now)
     finished = models.DateTimeField(null=True, blank=True)
-    expires = models.DateTimeField(default=_expiry, db_index=True)
+    # A day after `created` (set on the first save).
+    expires = models.DateTimeField(db_index=True)
 
     objects = ReportJobQuerySet.as_manager()
 
@@ -82,6 +79,11 @@ class ReportJob(models.Model):
         return (
             f"{self.get_format_display()} report of {self.programme} ({self.get_status_display()})"
         )
+
+    def save(self, *args, **kwargs) -> None:
+        if self.expires is None:
+            self.expires = self.created + JOB_LIFETIME
+        super().save(*args, **kwargs)
 
     @property
     def is_expired(self) -> bool:
