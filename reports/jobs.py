@@ -12,6 +12,7 @@ import hashlib
 
 from django.contrib.auth.models import AnonymousUser, User
 from django.db import transaction
+from django.db.models import QuerySet
 from django.http import FileResponse, QueryDict
 
 from activities.querysets import visibility
@@ -39,7 +40,7 @@ def may_read_reports(user: User | AnonymousUser) -> bool:
     return user.is_active and user.has_perm(VIEW_PERMISSION)
 
 
-def jobs_visible_to(user: User | AnonymousUser):
+def jobs_visible_to(user: User | AnonymousUser) -> QuerySet[ReportJob]:
     """The jobs `user` may follow and download: their own, and those of users who see
     the same activities. None for a user who may not read reports."""
     if not may_read_reports(user):
