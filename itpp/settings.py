@@ -389,5 +389,8 @@ LOGGING = {
     "loggers": {
         "django.db.backends": {"level": "WARNING"},
         "axes": {"level": env.str("DJANGO_AXES_LOG_LEVEL", default="WARNING")},
+        # WeasyPrint's steps and pages: read by report jobs for their progress
+        # (reports.render), not worth a log line per page.
+        "weasyprint.progress": {"level": "INFO", "handlers": [], "propagate": False},
     },
 }

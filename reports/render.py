@@ -8,7 +8,9 @@ period, a closed stock-take's frozen counts (refusing the filters they cannot fo
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import logging
+import threading
+from collections.abc import Callable, Mapping
 from dataclasses import replace
 from typing import Any
 
@@ -32,6 +34,8 @@ FROZEN_REFUSAL = (
     "A closed stock-take's counts are frozen: they were taken for its period without "
     "this filter, so it cannot be applied. Leave it out, or ask for a report by year."
 )
+# WeasyPrint reports its steps here (at INFO); a report job's progress follows them.
+PDF_PROGRESS_LOGGER = logging.getLogger("weasyprint.progress")
 # The report's own parameter besides the activity filters.
 STOCKTAKE = "stocktake"
 FORMATS = {
@@ -125,8 +129,36 @@ def report_filename(report: Report, extension: str) -> str:
     return f"itpp-{slugify(report.programme.partner)}-{slugify(report.title)}.{extension}"
 
 
-def report_pdf(report: Report) -> bytes:
-    """The report as a PDF, made with WeasyPrint from the same content as the page."""
+class _PDFProgress(logging.Handler):
+    """Turns WeasyPrint's progress log (its steps, and each page laid out) into a percent
+    between 50 and 90 for a report job; only the records of this thread, so two PDFs made
+    side by side in one process do not mix."""
+
+    STEPS = {"Step 3": 55, "Step 4": 60, "Step 6": 88, "Step 7": 89}
+
+    def __init__(self, on_progress: Callable[[int], None]) -> None:
+        super().__init__(logging.INFO)
+        self.on_progress = on_progress
+        self.thread = threading.get_ident()
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if record.thread != self.thread:
+            return
+        step = str(record.msg)[:6]
+        if step == "Step 5" and record.args:
+            # Pages are laid out one by one, their number unknown until the end: the bar
+            # moves on with each page, ever slower, towards 85.
+            pages = int(record.args[0])
+            percent = 60 + 25 * pages // (pages + 100)
+        else:
+            percent = self.STEPS.get(step)
+        if percent is not None:
+            self.on_progress(percent)
+
+
+def report_pdf(report: Report, on_progress: Callable[[int], None] | None = None) -> bytes:
+    """The report as a PDF, made with WeasyPrint from the same content as the page;
+    `on_progress(percent)` hears how far it is (50–90), when given."""
     from weasyprint import CSS, HTML  # heavy import, only when a PDF is asked for
 
     html = render_to_string(
@@ -134,14 +166,23 @@ def report_pdf(report: Report) -> bytes:
         {"report": report, "statuses": STATUSES, "bars": goal_bars(report)},
     )
     stylesheet = CSS(filename=finders.find("css/report.css"))
-    # Nothing is fetched while rendering: no network access from the server, ever.
-    return HTML(string=html, url_fetcher=_refuse_fetch).write_pdf(stylesheets=[stylesheet])
+    handler = _PDFProgress(on_progress) if on_progress else None
+    if handler:
+        PDF_PROGRESS_LOGGER.addHandler(handler)
+    try:
+        # Nothing is fetched while rendering: no network access from the server, ever.
+        return HTML(string=html, url_fetcher=_refuse_fetch).write_pdf(stylesheets=[stylesheet])
+    finally:
+        if handler:
+            PDF_PROGRESS_LOGGER.removeHandler(handler)
 
 
-def report_file(report: Report, file_format: str) -> bytes:
+def report_file(
+    report: Report, file_format: str, on_progress: Callable[[int], None] | None = None
+) -> bytes:
     """The report's file in `file_format` ("pdf" or "xlsx")."""
     if file_format == "pdf":
-        return report_pdf(report)
+        return report_pdf(report, on_progress)
     if file_format == "xlsx":
         return report_workbook(report)
     raise ValueError(f"Unknown report format {file_format!r}.")

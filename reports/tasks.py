@@ -37,6 +37,11 @@ def _progress(job: ReportJob, percent: int, **fields) -> None:
     job.save(update_fields=["progress", *fields])
 
 
+def _advance(job: ReportJob, percent: int) -> None:
+    if percent > job.progress:
+        _progress(job, percent)
+
+
 def _fail(job: ReportJob, message: str) -> None:
     _progress(
         job, job.progress, status=ReportJob.Status.FAILED, error=message, finished=timezone.now()
@@ -69,7 +74,7 @@ def make_report_file(self, job_id: str) -> str:
     try:
         report = report_for(QueryDict(job.query), user=requester, programme=job.programme)
         _progress(job, 50)
-        content = report_file(report, job.format)
+        content = report_file(report, job.format, on_progress=lambda p: _advance(job, p))
         _progress(job, 90)
     except TRANSIENT as exc:
         if self.request.retries < MAX_RETRIES:

@@ -165,7 +165,9 @@ def test_progress_rises_to_100_as_the_worker_goes(viewer, japan, data):
     finally:
         post_save.disconnect(record, sender=ReportJob)
     progress = [percent for _, percent in seen]
-    assert progress == sorted(progress) and len(set(progress)) >= 3
+    assert progress == sorted(progress) and len(set(progress)) >= 5
+    # The PDF's own steps move the bar while WeasyPrint works, between data and file.
+    assert len({percent for percent in progress if 50 < percent < 90}) >= 2
     assert seen[0] == ("running", progress[0]) and seen[-1] == ("done", 100)
 
 
