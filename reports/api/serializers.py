@@ -92,7 +92,8 @@ class ReportJobSerializer(serializers.Serializer):
     programme = serializers.IntegerField()
     format = serializers.ChoiceField(choices=ReportJob.Format.choices)
     query = serializers.CharField(
-        help_text="The report's parameters (activity filters, `stocktake`) as a query string."
+        allow_blank=True,
+        help_text="The report's parameters (activity filters, `stocktake`) as a query string.",
     )
     status = serializers.ChoiceField(choices=ReportJob.Status.choices)
     progress = serializers.IntegerField(min_value=0, max_value=100, help_text="Percent done.")
