@@ -8,8 +8,18 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
-from activities.models import Activity, ActivityStatus, ActivityType, Ally, Releasability
-from activities.querysets import starts_between, year_bounds
+from activities.models import (
+    NATO,
+    Activity,
+    ActivityStatus,
+    ActivityType,
+    Ally,
+    Organisation,
+    OrganisationKind,
+    Releasability,
+    ReviewState,
+)
+from activities.querysets import report_due_condition, starts_between, year_bounds
 from goals.models import PartnershipGoal, PriorityIssue, Programme, StrategicObjective
 
 
@@ -62,6 +72,20 @@ class ActivityFilterSet(django_filters.FilterSet):
     status = django_filters.MultipleChoiceFilter(choices=ActivityStatus.choices, distinct=False)
     releasability = django_filters.MultipleChoiceFilter(
         choices=Releasability.choices, distinct=False
+    )
+    review_state = django_filters.MultipleChoiceFilter(
+        choices=ReviewState.choices,
+        distinct=False,
+        label="Review",
+        help_text="Drafts are seen only by Editors and Programme managers, and never counted.",
+    )
+    report_due = django_filters.BooleanFilter(
+        method="filter_report_due",
+        label="Report due",
+        help_text=(
+            "true: activities whose end date (or start date, when they have none) has passed "
+            "while still planned or ongoing; false: the others."
+        ),
     )
     ally = django_filters.ModelMultipleChoiceFilter(
         queryset=Ally.objects.all(),
@@ -125,6 +149,12 @@ class ActivityFilterSet(django_filters.FilterSet):
             return queryset
         return queryset.filter(_linked(Activity.allies.through, "ally", value))
 
+    def filter_report_due(self, queryset: QuerySet, name: str, value: bool | None) -> QuerySet:
+        if value is None:
+            return queryset
+        due = report_due_condition()
+        return queryset.filter(due) if value else queryset.exclude(due)
+
     def filter_year(self, queryset: QuerySet, name: str, value: int | None) -> QuerySet:
         if value is None:
             return queryset
@@ -156,3 +186,35 @@ for _name in ("period_start", "period_end"):
 extend_schema_field({"type": "string", "pattern": "^[A-Z]{2}$"})(
     ActivityFilterSet.base_filters["ally"]
 )
+
+
+def nation_choices() -> list[tuple[str, str]]:
+    """What an organisation's nation may be: an Ally, a programme's partner, or NATO."""
+    partners = Programme.objects.exclude(partner_code="").values_list("partner_code", "partner")
+    allies = Ally.objects.values_list("code", "name")
+    return [(NATO, "NATO"), *sorted(set(partners)), *allies]
+
+
+class OrganisationFilterSet(django_filters.FilterSet):
+    """`/api/v1/organisations/`: by programme, nation (repeatable), kind, and a search in
+    every name."""
+
+    programme = django_filters.ModelChoiceFilter(queryset=Programme.objects.all())
+    nation = django_filters.MultipleChoiceFilter(
+        choices=lambda: nation_choices(),
+        help_text="An Ally's code, the partner's (JP) or NATO; repeat for any of several.",
+    )
+    kind = django_filters.MultipleChoiceFilter(choices=OrganisationKind.choices)
+    search = django_filters.CharFilter(method="filter_search", label="Search")
+
+    class Meta:
+        model = Organisation
+        fields = ["programme", "nation", "kind", "search"]
+
+    def filter_search(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        words = value.split()
+        for word in words:
+            queryset = queryset.filter(
+                Q(name__icontains=word) | Q(name_ja__icontains=word) | Q(short_name__icontains=word)
+            )
+        return queryset

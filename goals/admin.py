@@ -6,6 +6,7 @@ from django.urls import reverse
 from django.utils.html import escape, format_html, format_html_join
 
 from activities.querysets import visibility
+from goals import tasks
 from goals.forms import StockTakeAdminForm
 from goals.models import (
     GoalAssessment,
@@ -15,8 +16,8 @@ from goals.models import (
     StockTake,
     StrategicObjective,
 )
-from goals.services import close_stocktake
 from itpp.admin import HistoryAdmin
+from itpp.tasks import enqueue
 
 CLOSED_NOTICE = "This stock-take is closed: it is a record and can no longer be changed."
 
@@ -260,11 +261,20 @@ class StockTakeAdmin(ClosedRecordAdminMixin, HistoryAdmin):
         permissions=["change"],
     )
     def close_selected(self, request: HttpRequest, queryset: QuerySet) -> None:
-        closed = 0
-        for stocktake in queryset.filter(status="open"):
-            close_stocktake(stocktake, user=request.user)
-            closed += 1
-        self.message_user(request, f"Closed {closed} stock-take(s).", messages.SUCCESS)
+        # A worker closes them (goals/tasks.py); in-process when no worker is configured.
+        chosen = list(queryset.filter(status="open").values_list("pk", flat=True))
+        for pk in chosen:
+            enqueue(tasks.close_stocktake, pk, request.user.pk)
+        closed = StockTake.objects.filter(pk__in=chosen, status="closed").count()
+        if closed:
+            self.message_user(request, f"Closed {closed} stock-take(s).", messages.SUCCESS)
+        if len(chosen) > closed:
+            self.message_user(
+                request,
+                f"Closing {len(chosen) - closed} stock-take(s) in the background: reload the "
+                "list in a moment.",
+                messages.INFO,
+            )
 
 
 @admin.register(GoalAssessment)

@@ -6,7 +6,7 @@ issues structure the Partnership Goals, against which activities are logged.
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxValueValidator, MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
@@ -28,10 +28,26 @@ NO_PROGRAMME = "There is no programme yet: an administrator adds one in the admi
 
 class Programme(models.Model):
     partner = models.CharField(max_length=100, help_text="The partner nation, e.g. Japan.")
+    partner_code = models.CharField(
+        max_length=2,
+        blank=True,
+        validators=[
+            RegexValidator(r"^[A-Z]{2}\Z", "Use the two capital letters of ISO 3166-1 alpha-2.")
+        ],
+        help_text="The partner's ISO 3166-1 alpha-2 code, e.g. JP: the nation of its bodies.",
+    )
     name = models.CharField(max_length=255)
     start_year = models.PositiveSmallIntegerField(validators=YEAR_VALIDATORS)
     end_year = models.PositiveSmallIntegerField(validators=YEAR_VALIDATORS)
     description = models.TextField(blank=True)
+    public_page = models.BooleanField(
+        "public progress page",
+        default=True,
+        help_text=(
+            "Show the programme's framework, its progress and its public activities to "
+            "anyone at /public/, without signing in. Off: that page is not found (404)."
+        ),
+    )
 
     objects = ProgrammeQuerySet.as_manager()
     history = tracked()

@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.views import View
 from django.views.generic import TemplateView
 
-from goals import services
+from goals import services, tasks
 from goals.forms import AssessmentForm, StockTakeForm
 from goals.models import (
     GoalAssessment,
@@ -31,6 +31,7 @@ from goals.models import (
 )
 from goals.views import chosen_programme
 from itpp.permissions import RolePermissionMixin
+from itpp.tasks import enqueue
 
 RATE = ("goals.add_goalassessment", "goals.change_goalassessment")
 
@@ -222,14 +223,23 @@ class CloseStockTakeView(RolePermissionMixin, StockTakeMixin, TemplateView):
 
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         stocktake = self.get_stocktake()
-        try:
-            closed = services.close_stocktake(stocktake, user=request.user)
-        except ValidationError:
+        if stocktake.is_closed:
             messages.info(request, "This stock-take is already closed.")
-        else:
+            return redirect("goals:stocktake", pk=stocktake.pk)
+        # A worker closes it (goals/tasks.py); in-process when no worker is configured.
+        enqueue(tasks.close_stocktake, stocktake.pk, request.user.pk)
+        stocktake.refresh_from_db(fields=["status"])
+        if stocktake.is_closed:
             messages.success(
                 request,
-                f"“{closed.title}” is closed: its ratings and the activity counts are frozen. "
-                "Its report is ready to download.",
+                f"“{stocktake.title}” is closed: its ratings and the activity counts are "
+                "frozen. Its report is ready to download.",
+            )
+        else:
+            messages.info(
+                request,
+                f"“{stocktake.title}” is being closed: its ratings and the activity counts "
+                "are being frozen, which takes a moment on a large programme. Ratings saved "
+                "until then are included. Reload this page to see it closed.",
             )
         return redirect("goals:stocktake", pk=stocktake.pk)

@@ -9,6 +9,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -58,9 +59,12 @@ INSTALLED_APPS = [
     "goals",
     "activities",
     "progress",
+    "attachments",
+    "public",
     "maintenance",
     "reports",
     "feeds",
+    "cycle",
 ]
 
 MIDDLEWARE = [
@@ -168,14 +172,54 @@ CELERY_RESULT_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_RESULT_EXPIRES = timedelta(days=1)
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-# Periodic tasks run by `make beat` (celery beat); each app's entry is named after its task.
+# Robustness of the worker: a task that runs away is stopped (soft limit first, so it can
+# mark its job failed; then the hard limit kills the process), a process is replaced after
+# so many tasks (a PDF renderer's memory is given back), and a task a worker held when its
+# broker connection dropped is stopped rather than run twice. With acks late on Redis, a task
+# not acknowledged within the visibility timeout is handed to another worker, so that timeout
+# must exceed the longest task (the hard limit).
+CELERY_TASK_SOFT_TIME_LIMIT = env.int("CELERY_TASK_SOFT_TIME_LIMIT", default=600)
+CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=CELERY_TASK_SOFT_TIME_LIMIT + 60)
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": max(3600, 2 * CELERY_TASK_TIME_LIMIT)}
+CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS = CELERY_BROKER_TRANSPORT_OPTIONS
+CELERY_WORKER_MAX_TASKS_PER_CHILD = env.int("CELERY_WORKER_MAX_TASKS_PER_CHILD", default=100)
+CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = True
+CELERY_TASK_TRACK_STARTED = True
+# Periodic tasks run by `make beat` (celery beat, one per deployment); each entry is named
+# after its task.
 CELERY_BEAT_SCHEDULE: dict[str, dict] = {
+    # The Idempotency-Key and form-token rows live 24 hours (activities/idempotency.py).
+    "activities.purge_expired_creation_keys": {
+        "task": "activities.tasks.purge_expired_creation_keys",
+        "schedule": timedelta(hours=1),
+    },
     # Report files are kept for a day (reports.models.JOB_LIFETIME); this deletes them after.
-    "purge_expired_report_jobs": {
+    "reports.purge_expired_report_jobs": {
         "task": "reports.tasks.purge_expired_report_jobs",
         "schedule": timedelta(hours=1),
     },
+    # Each user's weekly digest, Monday 07:00 on the programme's clock (CELERY_TIMEZONE).
+    "cycle.send_weekly_digests": {
+        "task": "cycle.tasks.send_weekly_digests",
+        "schedule": crontab(minute=0, hour=7, day_of_week="mon"),
+    },
 }
+# Each worker writes a heartbeat into the shared cache every WORKER_HEARTBEAT_INTERVAL
+# seconds; `/healthz/` says `stale` when the newest is older than
+# WORKER_HEARTBEAT_STALE_AFTER (itpp/heartbeat.py). Not a reason for a 503: the pages work
+# without a worker, only the background work waits.
+WORKER_HEARTBEAT_INTERVAL = env.float("DJANGO_WORKER_HEARTBEAT_INTERVAL", default=30.0)
+WORKER_HEARTBEAT_STALE_AFTER = env.float(
+    "DJANGO_WORKER_HEARTBEAT_STALE_AFTER", default=4 * WORKER_HEARTBEAT_INTERVAL
+)
+
+# IATI publishing (/api/v1/iati/): the reporting organisation's registered IATI identifier
+# and name. The identifier's default is a placeholder: a publisher registered with IATI
+# sets its own.
+IATI_REPORTING_ORG_REF = env.str("DJANGO_IATI_REPORTING_ORG_REF", default="XI-ITPP-NATO")
+IATI_REPORTING_ORG_NAME = env.str(
+    "DJANGO_IATI_REPORTING_ORG_NAME", default="North Atlantic Treaty Organization"
+)
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -204,6 +248,9 @@ if EMAIL_CONFIGURED:
     EMAIL_USE_SSL = _email.get("EMAIL_USE_SSL", False)
 DEFAULT_FROM_EMAIL = env.str("DJANGO_DEFAULT_FROM_EMAIL", default="webmaster@localhost")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# Where the app is reached, e.g. https://itpp.example.org: the links in its e-mails
+# (notifications go from the worker, which has no request to take the address from).
+SITE_URL = env.str("DJANGO_SITE_URL", default="").rstrip("/")
 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "/"
@@ -219,12 +266,52 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
-# Files the application writes (report jobs' PDFs and workbooks), in Django's default
-# storage. Never served as static files: each download goes through an authorised view. With
-# several instances this directory must be shared (a network volume), as the database is.
-MEDIA_ROOT = env.path("DJANGO_MEDIA_ROOT", default=BASE_DIR / "media")
+# Uploaded and generated files (attachments, report jobs' files) live under MEDIA_ROOT,
+# outside the static files and never served by URL: only the authorised download views read
+# them (no MEDIA_URL on purpose). Every instance and worker must see the same directory (a
+# shared volume or network file system; docs/scaling.md): a file a worker writes is
+# downloaded through whichever instance the balancer picks.
+MEDIA_ROOT = Path(env.str("DJANGO_MEDIA_ROOT", default=str(BASE_DIR / "media")))
+# Where attachments are stored: `local` (MEDIA_ROOT) or `s3`, any S3-compatible store through
+# django-storages (installed separately, see docs/configuration.md), configured by the
+# DJANGO_ATTACHMENT_S3_* variables.
+ATTACHMENT_STORAGE = env.str("DJANGO_ATTACHMENT_STORAGE", default="local")
+if ATTACHMENT_STORAGE == "s3":
+    _attachment_storage = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": env.str("DJANGO_ATTACHMENT_S3_BUCKET"),
+            "endpoint_url": env.str("DJANGO_ATTACHMENT_S3_ENDPOINT_URL", default=None),
+            "region_name": env.str("DJANGO_ATTACHMENT_S3_REGION", default=None),
+            "access_key": env.str("DJANGO_ATTACHMENT_S3_ACCESS_KEY", default=None),
+            "secret_key": env.str("DJANGO_ATTACHMENT_S3_SECRET_KEY", default=None),
+            # Private objects; downloads go through the application, never a public URL.
+            "default_acl": "private",
+            "querystring_auth": True,
+            "file_overwrite": False,
+        },
+    }
+elif ATTACHMENT_STORAGE == "local":
+    # No location: FileSystemStorage reads MEDIA_ROOT when used (tests point it elsewhere).
+    _attachment_storage = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+else:
+    raise SystemExit("ITPP Tracker: DJANGO_ATTACHMENT_STORAGE must be `local` or `s3`.")
+# The largest attachment accepted, in bytes (413 above it): 25 MiB by default.
+ATTACHMENT_MAX_SIZE = env.int("DJANGO_ATTACHMENT_MAX_SIZE", default=25 * 1024 * 1024)
+# Uploads above this size are spooled to a temporary file rather than held in memory.
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+# Uploaded files get no execute bit and are readable by the application's user only.
+FILE_UPLOAD_PERMISSIONS = 0o600
+FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
+
+# The public progress page (/public/): rendered pages are kept this many seconds in the
+# shared cache, and each client address may ask for it this often (429 beyond).
+PUBLIC_PAGE_CACHE_SECONDS = env.int("DJANGO_PUBLIC_PAGE_CACHE_SECONDS", default=60)
+PUBLIC_PAGE_RATE = env.str("DJANGO_PUBLIC_PAGE_RATE", default="60/min")
+
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "attachments": _attachment_storage,
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
@@ -254,6 +341,9 @@ SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if PROXY_COUNT els
 SESSION_COOKIE_SECURE = env.bool("DJANGO_SECURE_COOKIES", default=not DEBUG)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SESSION_COOKIE_HTTPONLY = True
+# Sessions in the database (Django's default, stated here because it matters): every web
+# instance reads the same sessions, so a login on one is valid on all.
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
 SECURE_HSTS_SECONDS = env.int("DJANGO_SECURE_HSTS_SECONDS", default=0 if DEBUG else 31536000)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("DJANGO_SECURE_HSTS_INCLUDE_SUBDOMAINS", default=True)
 SECURE_HSTS_PRELOAD = env.bool("DJANGO_SECURE_HSTS_PRELOAD", default=True)

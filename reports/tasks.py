@@ -12,6 +12,8 @@ from __future__ import annotations
 import logging
 
 from celery import shared_task
+from celery.exceptions import SoftTimeLimitExceeded
+from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import InterfaceError, OperationalError, transaction
 from django.http import QueryDict
@@ -80,6 +82,15 @@ def make_report_file(self, job_id: str) -> str:
         if self.request.retries < MAX_RETRIES:
             raise self.retry(exc=exc, countdown=5 * 2**self.request.retries) from exc
         _fail(job, "The database could not be reached; ask for the report again.")
+        return job.status
+    except SoftTimeLimitExceeded:
+        # CELERY_TASK_SOFT_TIME_LIMIT: say so, rather than leave the job "running" for ever.
+        _fail(
+            job,
+            "The report took longer than the worker may spend on one task "
+            f"({settings.CELERY_TASK_SOFT_TIME_LIMIT} s). Narrow it with filters, or ask for "
+            "the workbook, which is made much faster than the PDF.",
+        )
         return job.status
     except (FilterRefused, UnknownStockTake) as refused:
         # Checked when asked; the stock-take may have closed or gone since.

@@ -7,7 +7,15 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.utils import timezone
 
-from activities.models import Activity, ActivityStatus, ActivityType, Ally
+from activities.models import (
+    Activity,
+    ActivityStatus,
+    ActivityType,
+    Ally,
+    Organisation,
+    OrganisationKind,
+)
+from cycle.models import FollowUp
 from goals.models import (
     GoalAssessment,
     PartnershipGoal,
@@ -194,3 +202,27 @@ def replace_with_linked_activities(programme: Programme, count: int) -> None:
             created_by=author,
             updated_by=author,
         )
+
+
+class OrganisationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Organisation
+
+    programme = factory.LazyFunction(
+        lambda: Programme.objects.get(partner="Japan", start_year=2023)
+    )
+    name = factory.Sequence(lambda n: f"Body {n}")
+    nation = "JP"
+    kind = OrganisationKind.OTHER
+
+
+class FollowUpFactory(factory.django.DjangoModelFactory):
+    """FollowUpFactory(activity=..., owner=..., due_date=...): an open follow-up action."""
+
+    class Meta:
+        model = FollowUp
+
+    activity = factory.SubFactory(ActivityFactory)
+    text = factory.Sequence(lambda n: f"Follow-up action {n}")
+    owner = factory.SubFactory(UserFactory, roles=["Editors"])
+    due_date = factory.LazyFunction(lambda: timezone.localdate() + datetime.timedelta(days=30))

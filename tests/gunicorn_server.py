@@ -51,14 +51,17 @@ def request(
         conn.close()
 
 
+def clean_environment() -> dict[str, str]:
+    """This environment less the test run's DJANGO_* and REDIS_URL, for a process of the app."""
+    return {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_") and k != "REDIS_URL"}
+
+
 @contextmanager
 def gunicorn(log: Path, **env: str) -> Iterator[int]:
     """Serve the app with the project's gunicorn.conf.py on a free loopback port; yields the
     port. `env` adds to a clean environment (no DJANGO_* or REDIS_URL of the test run)."""
     port = free_port()
-    environment = {
-        k: v for k, v in os.environ.items() if not k.startswith("DJANGO_") and k != "REDIS_URL"
-    }
+    environment = clean_environment()
     environment.update(
         DJANGO_SECRET_KEY=secrets.token_urlsafe(50),
         DJANGO_SECURE_SSL_REDIRECT="false",
@@ -87,5 +90,48 @@ def gunicorn(log: Path, **env: str) -> Iterator[int]:
             time.sleep(0.2)
         yield port
     finally:
-        server.terminate()
-        server.wait(timeout=30)
+        stop(server)
+
+
+@contextmanager
+def celery_worker(log: Path, **env: str) -> Iterator[subprocess.Popen]:
+    """A Celery worker of the app (`celery -A itpp worker`, one pool process), in a clean
+    environment plus `env` (which must name the broker); yields the process, stopped (warm
+    shutdown, then killed) on leaving if the test has not stopped it."""
+    environment = {**clean_environment(), "DJANGO_SECRET_KEY": secrets.token_urlsafe(50), **env}
+    with log.open("w") as output:
+        worker = subprocess.Popen(
+            [
+                str(Path(sys.executable).with_name("celery")),
+                "-A",
+                "itpp",
+                "worker",
+                "--loglevel",
+                "INFO",
+                "--concurrency",
+                "1",
+                "--without-gossip",
+                "--without-mingle",
+                "--hostname",
+                f"test-{secrets.token_hex(4)}@%h",
+            ],
+            cwd=ROOT,
+            env=environment,
+            stdout=output,
+            stderr=subprocess.STDOUT,
+        )
+    try:
+        yield worker
+    finally:
+        stop(worker)
+
+
+def stop(process: subprocess.Popen) -> None:
+    """SIGTERM (gunicorn's and Celery's graceful stop), then SIGKILL if it lingers."""
+    if process.poll() is None:
+        process.terminate()
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()

@@ -89,7 +89,7 @@ def walk_finds_no_secret(client, secret) -> None:
         for query in (
             "",
             f"?search=Zebra&goal={secret.goals.first().pk}&year={secret.start_date.year}"
-            f"&from={secret.pk}",
+            f"&from={secret.pk}&programme={secret.programme_id}",
         ):
             response = client.get(url + query)
             assert response.status_code < 500, url

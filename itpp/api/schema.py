@@ -41,6 +41,7 @@ ERRORS = {
     "410": ("Error", ERROR_SCHEMA, "It existed but has expired (e.g. a report job's file)."),
     "412": ("PreconditionFailed", PRECONDITION_SCHEMA, "Changed by someone else (If-Match)."),
     "413": ("Error", ERROR_SCHEMA, "The request body is too large."),
+    "415": ("Error", ERROR_SCHEMA, "The file's content is not one of the allowed types."),
     "422": (
         "Error",
         ERROR_SCHEMA,

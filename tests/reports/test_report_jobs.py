@@ -335,7 +335,7 @@ def test_expired_jobs_answer_410_and_are_purged_with_their_files(
 
 
 def test_the_purge_runs_on_celerys_schedule(settings):
-    entry = settings.CELERY_BEAT_SCHEDULE["purge_expired_report_jobs"]
+    entry = settings.CELERY_BEAT_SCHEDULE["reports.purge_expired_report_jobs"]
     assert entry["task"] == purge_expired_report_jobs.name
     assert entry["schedule"] <= timedelta(hours=1)
 
@@ -427,3 +427,21 @@ def test_the_schema_describes_the_report_jobs(
     assert set(answer) == set(described["properties"]) == set(described["required"])
     for name, value in answer.items():
         assert value is not None or described["properties"][name].get("nullable"), name
+
+
+def test_a_job_past_the_workers_time_limit_fails_and_says_why(viewer, japan, data, monkeypatch):
+    from celery.exceptions import SoftTimeLimitExceeded
+
+    import reports.tasks
+
+    def too_long(*args, **kwargs):
+        raise SoftTimeLimitExceeded()  # what Celery raises in the task at the soft limit
+
+    monkeypatch.setattr(reports.tasks, "report_file", too_long)
+    job = ReportJob.objects.create(
+        requester=viewer, programme=japan, format="pdf", visibility=visibility_fingerprint(viewer)
+    )
+    make_report_file.delay(str(job.pk))
+    job.refresh_from_db()
+    assert job.status == "failed" and "longer than the worker may spend" in job.error
+    assert not job.file
