@@ -226,9 +226,11 @@ def test_a_user_with_less_visibility_gets_404_and_one_with_the_same_gets_the_fil
     other_manager = token_client(UserFactory(roles=["Programme managers"]))
     assert other_manager.get(manager_job["url"]).json()["status"] == "done"
     assert SECRET in text_of(content(other_manager.get(manager_job["download"])), "pdf")
-    # An Editor sees what a Viewer sees: the Viewer's file is theirs to fetch too.
-    editor_api = token_client(editor)
-    assert editor_api.get(viewer_job["download"]).status_code == 200
+    # Another Viewer sees what the Viewer sees: the file is theirs to fetch too.
+    other_viewer = token_client(UserFactory(roles=["Viewers"]))
+    assert other_viewer.get(viewer_job["download"]).status_code == 200
+    # An Editor also sees drafts (the gate's other condition): not the same view, 404.
+    assert token_client(editor).get(viewer_job["download"]).status_code == 404
     # The other way round the manager sees more, which is not the same file: 404.
     assert token_client(manager).get(viewer_job["url"]).status_code == 404
     # Without a role, or without a token: nothing.
