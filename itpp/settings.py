@@ -198,6 +198,11 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
         "task": "activities.tasks.purge_expired_creation_keys",
         "schedule": timedelta(hours=1),
     },
+    # Report files are kept for a day (reports.models.JOB_LIFETIME); this deletes them after.
+    "reports.purge_expired_report_jobs": {
+        "task": "reports.tasks.purge_expired_report_jobs",
+        "schedule": timedelta(hours=1),
+    },
     # Each user's weekly digest, Monday 07:00 on the programme's clock (CELERY_TIMEZONE).
     "cycle.send_weekly_digests": {
         "task": "cycle.tasks.send_weekly_digests",
@@ -479,5 +484,8 @@ LOGGING = {
     "loggers": {
         "django.db.backends": {"level": "WARNING"},
         "axes": {"level": env.str("DJANGO_AXES_LOG_LEVEL", default="WARNING")},
+        # WeasyPrint's steps and pages: read by report jobs for their progress
+        # (reports.render), not worth a log line per page.
+        "weasyprint.progress": {"level": "INFO", "handlers": [], "propagate": False},
     },
 }

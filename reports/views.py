@@ -1,76 +1,48 @@
-"""Progress reports: a printable page, a PDF made on the server, and an XLSX workbook,
-all from the same `reports.data.build_report()`."""
+"""Progress reports: a printable page, and its PDF and XLSX files, all from the same
+`reports.data.build_report()` (through reports.render). The report page's buttons ask the
+worker for the files (report jobs); `report.pdf` and `report.xlsx` still answer a file
+made in the request, for links and scripts that want one."""
 
 from __future__ import annotations
 
-from dataclasses import replace
 from typing import Any
 
-from django.contrib.staticfiles import finders
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
-from django.shortcuts import get_object_or_404
-from django.template.loader import render_to_string
-from django.utils.text import slugify
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, QueryDict
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views import View
 from django.views.generic import TemplateView
 
-from activities.querysets import starts_between
-from goals.models import Programme, StockTake
+from goals.models import Programme
 from itpp.permissions import RolePermissionMixin
-from progress.query import ORDER_ONLY, FilterRefused, filter_names, query_for
+from progress.query import FilterRefused
 from progress.querysets import STATUSES
 from reports.charts import goal_bars
-from reports.data import Report, build_report
-from reports.xlsx import report_workbook
+from reports.data import Report
+from reports.jobs import file_response, jobs_visible_to, request_report
+from reports.models import ReportJob
+from reports.render import FORMATS, report_file, report_filename, report_for
 
-# What a closed stock-take's frozen counts cannot follow: any filter but the order of the
-# lists (and its own programme).
-FROZEN_REFUSAL = (
-    "A closed stock-take's counts are frozen: they were taken for its period without "
-    "this filter, so it cannot be applied. Leave it out, or ask for a report by year."
-)
+# How often a page waiting for a report asks again, in seconds (htmx, or a meta refresh
+# without JavaScript).
+POLL_SECONDS = 2
 
 
 class ReportMixin(RolePermissionMixin):
     permission_required = "activities.view_activity"
 
+    def programme(self) -> Programme:
+        return get_object_or_404(Programme, pk=self.kwargs["programme_id"])
+
     def report(self) -> Report:
         """The report the request asks for; FilterRefused if its filters cannot be."""
-        request: HttpRequest = self.request
-        programme = get_object_or_404(Programme, pk=self.kwargs["programme_id"])
-        stocktake = None
-        if request.GET.get("stocktake"):
-            value = request.GET["stocktake"]
-            if not value.isdigit():
-                raise Http404("No such stock-take.")
-            stocktake = get_object_or_404(StockTake, pk=int(value), programme=programme)
-        refuse: set[str] = set()
-        if stocktake is not None and stocktake.is_closed and stocktake.snapshot:
-            # Releasability may pick one of the frozen views (reports.data.frozen_view).
-            refuse = set(filter_names()) - ORDER_ONLY - {"releasability"}
-            if request.GET.get("programme") == str(programme.pk):
-                refuse.discard("programme")
-        query = query_for(
-            request.GET,
-            user=request.user,
-            programme=programme,
-            refuse=sorted(refuse),
-            refusal=FROZEN_REFUSAL,
-        )
-        if stocktake is not None and not stocktake.is_closed:
-            # An open stock-take's report counts live, over its period.
-            period = starts_between(stocktake.period_start, stocktake.period_end)
-            query = replace(query, activities=query.activities.filter(period))
-        return build_report(query, user=request.user, stocktake=stocktake)
+        return report_for(self.request.GET, user=self.request.user, programme=self.programme())
 
     def refused(self, refused: FilterRefused) -> HttpResponse:
         return HttpResponseBadRequest(
             f"This report cannot be made with these filters. {refused.message}",
             content_type="text/plain; charset=utf-8",
         )
-
-    def filename(self, report: Report, extension: str) -> str:
-        return f"itpp-{slugify(report.programme.partner)}-{slugify(report.title)}.{extension}"
 
 
 class ReportIndexView(RolePermissionMixin, TemplateView):
@@ -102,28 +74,33 @@ class ReportView(ReportMixin, TemplateView):
             "bars": goal_bars(report),
             "query": self.request.GET.urlencode(),
             "public_query": _public_query(self.request, report),
+            "create_job_url": _with_query(
+                reverse("reports:create_job", args=[report.programme.pk]), self.request.GET
+            ),
         }
 
 
-class ReportPDFView(ReportMixin, View):
-    def get(self, request: HttpRequest, programme_id: int) -> HttpResponse:
-        from weasyprint import CSS, HTML  # heavy import, only when a PDF is asked for
+class ReportFileView(ReportMixin, View):
+    """The report's file made in the request: for links and scripts that want the file
+    itself. The report page's buttons ask the worker instead (ReportJobCreateView)."""
 
+    file_format = "pdf"
+
+    def get(self, request: HttpRequest, programme_id: int) -> HttpResponse:
         try:
             report = self.report()
         except FilterRefused as refused:
             return self.refused(refused)
-        html = render_to_string(
-            "reports/pdf.html",
-            {"report": report, "statuses": STATUSES, "bars": goal_bars(report)},
-            request=request,
+        response = HttpResponse(
+            report_file(report, self.file_format), content_type=FORMATS[self.file_format]
         )
-        stylesheet = CSS(filename=finders.find("css/report.css"))
-        # Nothing is fetched while rendering: no network access from the server, ever.
-        pdf = HTML(string=html, url_fetcher=_refuse_fetch).write_pdf(stylesheets=[stylesheet])
-        response = HttpResponse(pdf, content_type="application/pdf")
-        response["Content-Disposition"] = f'attachment; filename="{self.filename(report, "pdf")}"'
+        filename = report_filename(report, self.file_format)
+        response["Content-Disposition"] = f'attachment; filename="{filename}"'
         return response
+
+
+def _with_query(url: str, query: QueryDict) -> str:
+    return f"{url}?{query.urlencode()}" if query else url
 
 
 def _public_query(request: HttpRequest, report: Report) -> str:
@@ -136,19 +113,65 @@ def _public_query(request: HttpRequest, report: Report) -> str:
     return query.urlencode()
 
 
-def _refuse_fetch(url: str, *args: Any, **kwargs: Any) -> dict:
-    raise ValueError(f"The report may not load {url}.")
+class ReportJobCreateView(ReportMixin, View):
+    """POST: ask the worker for the report of this page's query string as a file, then
+    follow the job's page (with htmx, its block replaces the buttons' place)."""
 
-
-class ReportXLSXView(ReportMixin, View):
-    def get(self, request: HttpRequest, programme_id: int) -> HttpResponse:
+    def post(self, request: HttpRequest, programme_id: int) -> HttpResponse:
+        file_format = request.POST.get("format", "")
+        if file_format not in FORMATS:
+            return HttpResponseBadRequest(
+                "format: choose pdf or xlsx.", content_type="text/plain; charset=utf-8"
+            )
         try:
-            report = self.report()
+            job = request_report(
+                user=request.user,
+                programme=self.programme(),
+                file_format=file_format,
+                params=request.GET,
+            )
         except FilterRefused as refused:
-            return self.refused(refused)
-        response = HttpResponse(
-            report_workbook(report),
-            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        )
-        response["Content-Disposition"] = f'attachment; filename="{self.filename(report, "xlsx")}"'
+            context = {"refused": refused.message, "programme_id": programme_id}
+            return render(request, "reports/report.html", context, status=400)
+        # 303: the browser (and htmx) follows with a GET of the job's page.
+        response = redirect("reports:job", job.pk)
+        response.status_code = 303
         return response
+
+
+class ReportJobMixin(RolePermissionMixin):
+    permission_required = "activities.view_activity"
+
+    def job(self) -> ReportJob:
+        """The job, if the user may see it (theirs, or made for the same visibility)."""
+        return get_object_or_404(jobs_visible_to(self.request.user), pk=self.kwargs["job_id"])
+
+
+class ReportJobPageView(ReportJobMixin, View):
+    """A report job: "Preparing…" with a progress bar until the file is made, then its
+    download link. htmx asks again every POLL_SECONDS and swaps the block in (the answer
+    to an htmx request is the block alone); without JavaScript the page refreshes itself."""
+
+    def get(self, request: HttpRequest, job_id: Any) -> HttpResponse:
+        job = self.job()
+        context = {"job": job, "poll_seconds": POLL_SECONDS, "expired": job.is_expired}
+        status = 410 if job.is_expired else 200
+        if request.headers.get("HX-Request") == "true":
+            return render(request, "reports/_job.html", context, status=status)
+        return render(request, "reports/job.html", context, status=status)
+
+
+class ReportJobDownloadView(ReportJobMixin, View):
+    """The job's file, as an attachment; 404 while not done, 410 once expired."""
+
+    def get(self, request: HttpRequest, job_id: Any) -> HttpResponse:
+        job = self.job()
+        if job.is_expired:
+            return HttpResponse(
+                "This report has expired and its file is deleted. Ask for it again.",
+                status=410,
+                content_type="text/plain; charset=utf-8",
+            )
+        if not job.is_done:
+            return redirect("reports:job", job.pk)
+        return file_response(job)

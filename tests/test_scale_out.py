@@ -81,6 +81,9 @@ def cluster(tmp_path) -> Iterator[Cluster]:
         "DJANGO_WORKER_HEARTBEAT_INTERVAL": str(HEARTBEAT_INTERVAL),
         "DJANGO_WORKER_HEARTBEAT_STALE_AFTER": str(STALE_AFTER),
         "DJANGO_LOG_LEVEL": "WARNING",
+        # One files directory for both instances and the worker (as a shared volume would
+        # be), the test's own, so the report files it makes go with it.
+        "DJANGO_MEDIA_ROOT": str(tmp_path / "media"),
     }
     try:
         with contextlib.ExitStack() as stack:

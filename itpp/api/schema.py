@@ -38,6 +38,7 @@ ERRORS = {
     "403": ("Error", ERROR_SCHEMA, "The account's role does not allow this."),
     "404": ("Error", ERROR_SCHEMA, "No such object (or page)."),
     "409": ("Error", ERROR_SCHEMA, "The object is not in a state that allows this."),
+    "410": ("Error", ERROR_SCHEMA, "It existed but has expired (e.g. a report job's file)."),
     "412": ("PreconditionFailed", PRECONDITION_SCHEMA, "Changed by someone else (If-Match)."),
     "413": ("Error", ERROR_SCHEMA, "The request body is too large."),
     "415": ("Error", ERROR_SCHEMA, "The file's content is not one of the allowed types."),

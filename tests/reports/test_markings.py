@@ -259,7 +259,7 @@ def test_report_page_offers_the_public_version(client, viewer, japan, activities
     assert 'href="?year=2025&amp;status=planned&amp;releasability=public"' in page
     page = client.get(url, {**YEAR, "releasability": "public"}).content.decode()
     assert "Public activities only (to share with the partner)" not in page
-    assert f'href="/reports/{japan.pk}/report.pdf?year=2025&amp;releasability=public"' in page
+    assert f'action="/reports/{japan.pk}/files/?year=2025&amp;releasability=public"' in page
 
 
 # Closed stock-takes: frozen counts of the public activities, or a clear refusal.

@@ -1,0 +1,145 @@
+"""The worker's side of report jobs: make the file, and forget it after a day.
+
+`make_report_file` builds the same report as the page (reports.render.report_for) with
+the requester's own visibility, never a superuser's, so a job's file holds only what its
+requester may see. It is idempotent: a job already done is left alone, and of two runs of
+one job (a redelivery after a worker died, acks being late) only the first to finish
+keeps its file. Progress is saved as it goes, for the page's bar and the API's `progress`.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from celery import shared_task
+from celery.exceptions import SoftTimeLimitExceeded
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.db import InterfaceError, OperationalError, transaction
+from django.http import QueryDict
+from django.utils import timezone
+
+from progress.query import FilterRefused
+from reports.jobs import may_read_reports, visibility_fingerprint
+from reports.models import ReportJob
+from reports.render import UnknownStockTake, report_file, report_filename, report_for
+
+logger = logging.getLogger(__name__)
+
+# A database that went away for a moment is worth another try, later and later.
+TRANSIENT = (OperationalError, InterfaceError)
+MAX_RETRIES = 3
+
+
+def _progress(job: ReportJob, percent: int, **fields) -> None:
+    """Save how far the job is (its own short transaction in the worker, so pollers see it)."""
+    job.progress = percent
+    for name, value in fields.items():
+        setattr(job, name, value)
+    job.save(update_fields=["progress", *fields])
+
+
+def _advance(job: ReportJob, percent: int) -> None:
+    if percent > job.progress:
+        _progress(job, percent)
+
+
+def _fail(job: ReportJob, message: str) -> None:
+    _progress(
+        job, job.progress, status=ReportJob.Status.FAILED, error=message, finished=timezone.now()
+    )
+
+
+@shared_task(bind=True, max_retries=MAX_RETRIES, acks_late=True)
+def make_report_file(self, job_id: str) -> str:
+    """Make the file of report job `job_id`; returns the job's status."""
+    job = ReportJob.objects.select_related("requester", "programme").filter(pk=job_id).first()
+    if job is None:
+        return "gone"  # purged (expired) before a worker got to it
+    if job.status == ReportJob.Status.DONE:
+        return job.status  # a retried or redelivered task: the file is already there
+    if job.is_expired:
+        _fail(job, "The job expired before a worker could make the report.")
+        return job.status
+    requester = job.requester
+    if not may_read_reports(requester):
+        _fail(job, "The requester may no longer read reports.")
+        return job.status
+    # The file holds what the requester sees now; whoever shares that view may fetch it.
+    _progress(
+        job,
+        5,
+        status=ReportJob.Status.RUNNING,
+        error="",
+        visibility=visibility_fingerprint(requester),
+    )
+    try:
+        report = report_for(QueryDict(job.query), user=requester, programme=job.programme)
+        _progress(job, 50)
+        content = report_file(report, job.format, on_progress=lambda p: _advance(job, p))
+        _progress(job, 90)
+    except TRANSIENT as exc:
+        if self.request.retries < MAX_RETRIES:
+            raise self.retry(exc=exc, countdown=5 * 2**self.request.retries) from exc
+        _fail(job, "The database could not be reached; ask for the report again.")
+        return job.status
+    except SoftTimeLimitExceeded:
+        # CELERY_TASK_SOFT_TIME_LIMIT: say so, rather than leave the job "running" for ever.
+        _fail(
+            job,
+            "The report took longer than the worker may spend on one task "
+            f"({settings.CELERY_TASK_SOFT_TIME_LIMIT} s). Narrow it with filters, or ask for "
+            "the workbook, which is made much faster than the PDF.",
+        )
+        return job.status
+    except (FilterRefused, UnknownStockTake) as refused:
+        # Checked when asked; the stock-take may have closed or gone since.
+        message = getattr(refused, "message", None) or str(refused)
+        _fail(job, f"This report cannot be made with these filters any more. {message}")
+        return job.status
+    except Exception:
+        logger.exception("Report job %s failed", job.pk)
+        _fail(
+            job,
+            "The report could not be made. Ask for it again; if this persists, "
+            "tell an administrator.",
+        )
+        return job.status
+    return _finish(job, content, report_filename(report, job.format))
+
+
+def _finish(job: ReportJob, content: bytes, filename: str) -> str:
+    """Store the file and mark the job done, unless another run finished first."""
+    with transaction.atomic():
+        locked = ReportJob.objects.select_for_update().filter(pk=job.pk).first()
+        if locked is None or locked.status == ReportJob.Status.DONE:
+            return locked.status if locked else "gone"
+        locked.file.save("", ContentFile(content), save=False)
+        stored = locked.file.name
+        locked.status = ReportJob.Status.DONE
+        locked.progress = 100
+        locked.filename = filename
+        locked.error = ""
+        locked.finished = timezone.now()
+        try:
+            # A row that cannot be saved must not leave a file no job points to.
+            locked.save(
+                update_fields=["file", "status", "progress", "filename", "error", "finished"]
+            )
+        except Exception:
+            locked.file.storage.delete(stored)
+            raise
+    return ReportJob.Status.DONE
+
+
+@shared_task
+def purge_expired_report_jobs() -> int:
+    """Delete the jobs past their expiry and their files; returns how many. Run hourly
+    by celery beat (CELERY_BEAT_SCHEDULE)."""
+    purged = 0
+    for job in ReportJob.objects.expired().iterator():
+        if job.file:
+            job.file.storage.delete(job.file.name)
+        job.delete()
+        purged += 1
+    return purged
