@@ -7,6 +7,7 @@ first (`ActivityForm`, or `ActivitySerializer`, both run `full_clean()` and
 
 from __future__ import annotations
 
+import copy
 import functools
 from collections.abc import Callable, Iterable
 from typing import Any, TypeVar
@@ -18,6 +19,7 @@ from django.db.models import F
 
 from activities.models import Activity, Releasability
 from activities.querysets import VIEW_RESTRICTED, deleted_activities
+from activities.signals import activity_event
 from goals.models import PartnershipGoal, Programme
 from itpp.history import history_batch, m2m_ids, restorable_version
 
@@ -35,6 +37,16 @@ def batched(function: Callable[..., T]) -> Callable[..., T]:
             return function(*args, **kwargs)
 
     return wrapper
+
+
+def announce(event: str, activity: Activity, user: AbstractBaseUser) -> None:
+    """Send `activity_event` once the caller's transaction commits: a receiver (webhooks)
+    must not tell the world about a write that rolled back. Robust: a failing receiver is
+    logged and does not turn a committed write into an error."""
+    transaction.on_commit(
+        lambda: activity_event.send(sender=Activity, activity=activity, event=event, user=user),
+        robust=True,
+    )
 
 
 def programme_of_goals(goals: Iterable[PartnershipGoal]) -> Programme | None:
@@ -85,6 +97,7 @@ def create_activity(*, user: AbstractBaseUser, data: dict[str, Any]) -> Activity
     activity.save()
     for name, values in links.items():
         getattr(activity, name).set(values)
+    announce("activity.created", activity, user)
     return activity
 
 
@@ -137,6 +150,7 @@ def update_activity(
     activity.save()
     for name, values in links.items():
         getattr(activity, name).set(values)
+    announce("activity.updated", activity, user)
     return activity
 
 
@@ -148,7 +162,9 @@ def delete_activity(
     """Delete an activity (its history keeps it, so it can be restored)."""
     claim_version(activity.pk, expected_version)
     activity._history_user = user  # recorded on the deletion entry
+    as_it_was = copy.copy(activity)  # delete() clears the pk; the event names what went
     activity.delete()
+    announce("activity.deleted", as_it_was, user)
 
 
 @transaction.atomic
@@ -170,4 +186,6 @@ def restore_activity(*, activity_id: int, user: AbstractBaseUser) -> Activity:
     activity.save(force_insert=True)
     for name, ids in m2m_ids(version).items():
         getattr(activity, name).set(ids)
+    # It exists again for whoever follows the log: announced as created, under its old id.
+    announce("activity.created", activity, user)
     return activity
