@@ -412,6 +412,7 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "ActivityTypeEnum": "activities.models.ActivityType",
         "ActivityStatusEnum": "activities.models.ActivityStatus",
+        "WebhookEventEnum": "webhooks.models.Event",
     },
 }
 

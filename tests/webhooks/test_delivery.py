@@ -328,3 +328,35 @@ def test_deliveries_list_needs_no_more_queries_for_more_deliveries(
         counts.append(len(queries))
     assert counts[0] == counts[1]
     assert client.get(url).json()["count"] == 6
+
+
+# The review (states, approve) comes from its own branch; these run once it is merged.
+needs_review = pytest.mark.skipif(
+    not hasattr(services, "approve_activity"), reason="the review states are not merged yet"
+)
+
+
+@needs_review
+def test_approving_an_activity_is_posted(
+    manager, japan, receiver, django_capture_on_commit_callbacks
+):
+    webhook = webhook_for(manager, japan, receiver, ["activity.approved"])
+    activity = ActivityFactory(programme=japan, review_state="submitted")
+    with django_capture_on_commit_callbacks(execute=True):
+        services.approve_activity(activity=activity, user=manager)
+    (received,) = receiver.received
+    body = verified(webhook.shown_secret, received)
+    assert body["event"] == "activity.approved" and body["data"]["id"] == activity.pk
+    assert body["data"]["review_state"] == "approved"
+
+
+@needs_review
+def test_a_draft_is_not_sent_to_an_owner_who_may_not_see_drafts(
+    manager, japan, receiver, django_capture_on_commit_callbacks
+):
+    owner = webhook_owner("Viewers")
+    webhook_for(owner, japan, receiver, ["activity.updated"])
+    draft = ActivityFactory(programme=japan, review_state="draft", title="Draft talks")
+    with django_capture_on_commit_callbacks(execute=True):
+        services.update_activity(activity=draft, user=manager, data={"outcome": "Agreed."})
+    assert Delivery.objects.get().status == "withheld" and receiver.received == []
