@@ -132,3 +132,26 @@ def test_redirects_are_not_followed(receiver, manager, japan, django_capture_on_
     delivery = Delivery.objects.get()
     assert delivery.status == "pending" and delivery.attempts.get().status_code == 302
     assert len(receiver.received) == 1
+
+
+def test_https_speaks_tls_to_the_checked_address(
+    dns, receiver, manager, japan, django_capture_on_commit_callbacks
+):
+    # The receiver speaks plain HTTP: a TLS handshake with it fails, which shows the worker
+    # went to the pinned address over TLS (with the name as SNI) rather than falling back.
+    dns[NAME] = ["127.0.0.1"]
+    response = token_client(manager).post(
+        "/api/v1/webhooks/",
+        {
+            "url": f"https://{NAME}:{receiver.port}/hooks",
+            "events": ["activity.updated"],
+            "programme": japan.pk,
+        },
+        format="json",
+    )
+    assert response.status_code == 201
+    activity = ActivityFactory(programme=japan)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.update_activity(activity=activity, user=manager, data={"title": "Renamed"})
+    (attempt,) = Delivery.objects.get().attempts.all()
+    assert attempt.status_code is None and "SSL" in attempt.error
