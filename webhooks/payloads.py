@@ -9,6 +9,7 @@ withheld rather than sent.
 from __future__ import annotations
 
 import json
+from types import SimpleNamespace
 from typing import Any
 
 from django.core.serializers.json import DjangoJSONEncoder
@@ -82,7 +83,10 @@ def data(delivery: Delivery) -> dict[str, Any] | None:
     activity = (
         Activity.objects.visible_to(owner).with_related().filter(pk=delivery.object_id).first()
     )
-    return None if activity is None else ActivitySerializer(activity).data
+    # The serializer as the API runs it, for a request of the owner's (fields that depend on
+    # who asks, such as what they may do next, read `request.user`).
+    context = {"request": SimpleNamespace(user=owner)}
+    return None if activity is None else ActivitySerializer(activity, context=context).data
 
 
 def body(delivery: Delivery, resource: dict[str, Any]) -> str:
