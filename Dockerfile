@@ -21,7 +21,9 @@ COPY . .
 RUN DJANGO_SECRET_KEY="$(python -c 'import secrets; print(secrets.token_urlsafe(50))')" \
     python manage.py collectstatic --noinput --verbosity 0 \
  && useradd --system --no-create-home --uid 10001 itpp \
- && mkdir -p /app/media && chown itpp /app/media
+ && mkdir -p /app/media && chown itpp /app/media && chmod 700 /app/media
+# Attachments (DJANGO_MEDIA_ROOT); docker-compose.yml mounts a volume here.
+VOLUME /app/media
 
 USER itpp
 EXPOSE 8000

@@ -9,6 +9,8 @@ from django.contrib.auth import urls as auth_urls
 from django.http import Http404, HttpRequest, HttpResponse
 from django.urls import URLPattern, path
 
+from accounts.views import AccountView
+
 
 def requires_mail(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
     """404 while no mail is configured: the reset link could never arrive."""
@@ -29,4 +31,7 @@ def _pattern(pattern: URLPattern) -> URLPattern:
     return pattern
 
 
-urlpatterns = [_pattern(pattern) for pattern in auth_urls.urlpatterns]
+urlpatterns = [
+    path("", AccountView.as_view(), name="account"),
+    *(_pattern(pattern) for pattern in auth_urls.urlpatterns),
+]

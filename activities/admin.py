@@ -203,6 +203,7 @@ class ActivityAdmin(ImportExportMixin, HistoryAdmin):
         "activity_type",
         "status",
         "releasability",
+        "review_state",
         "goal_list",
         "programme",
         "updated_at",
@@ -214,6 +215,7 @@ class ActivityAdmin(ImportExportMixin, HistoryAdmin):
         "status",
         "activity_type",
         ReleasabilityFilter,
+        "review_state",
         StartYearFilter,
         "allies",
     ]
@@ -221,7 +223,15 @@ class ActivityAdmin(ImportExportMixin, HistoryAdmin):
     date_hierarchy = "start_date"
     autocomplete_fields = ["goals", "objectives", "allies"]
     list_select_related = ["programme"]
-    readonly_fields = ["created_by", "created_at", "updated_by", "updated_at"]
+    # The review state changes through the review (pages, API), never by editing.
+    readonly_fields = [
+        "review_state",
+        "review_comment",
+        "created_by",
+        "created_at",
+        "updated_by",
+        "updated_at",
+    ]
     fieldsets = [
         (None, {"fields": ["programme", "title", "activity_type", "status", "releasability"]}),
         ("When and where", {"fields": ["start_date", "end_date", "location"]}),
@@ -383,7 +393,8 @@ class ActivityAdmin(ImportExportMixin, HistoryAdmin):
             return self.refused(request, object_id, error)
 
     def get_export_queryset(self, request: HttpRequest) -> QuerySet:
-        return super().get_export_queryset(request).with_related()
+        # Drafts are never exported, as from the list page and the API.
+        return super().get_export_queryset(request).without_drafts().with_related()
 
     def has_import_permission(self, request: HttpRequest) -> bool:
         # Editors and Programme managers: a staff Viewer gets no button and a 403.

@@ -160,5 +160,5 @@ def csv_response(lines: Iterator[str], filename: str) -> StreamingHttpResponse:
 
 def activities_csv_response(queryset: QuerySet, filename: str) -> StreamingHttpResponse:
     """Stream the activities of `queryset` (already filtered, ordered and limited to what
-    the user may see) as the activities CSV."""
-    return csv_response(csv_lines(COLUMNS, activity_cells(queryset)), filename)
+    the user may see) as the activities CSV. Drafts are never exported."""
+    return csv_response(csv_lines(COLUMNS, activity_cells(queryset.without_drafts())), filename)

@@ -17,8 +17,9 @@ from activities.models import (
     Organisation,
     OrganisationKind,
     Releasability,
+    ReviewState,
 )
-from activities.querysets import starts_between, year_bounds
+from activities.querysets import report_due_condition, starts_between, year_bounds
 from goals.models import PartnershipGoal, PriorityIssue, Programme, StrategicObjective
 
 
@@ -71,6 +72,20 @@ class ActivityFilterSet(django_filters.FilterSet):
     status = django_filters.MultipleChoiceFilter(choices=ActivityStatus.choices, distinct=False)
     releasability = django_filters.MultipleChoiceFilter(
         choices=Releasability.choices, distinct=False
+    )
+    review_state = django_filters.MultipleChoiceFilter(
+        choices=ReviewState.choices,
+        distinct=False,
+        label="Review",
+        help_text="Drafts are seen only by Editors and Programme managers, and never counted.",
+    )
+    report_due = django_filters.BooleanFilter(
+        method="filter_report_due",
+        label="Report due",
+        help_text=(
+            "true: activities whose end date (or start date, when they have none) has passed "
+            "while still planned or ongoing; false: the others."
+        ),
     )
     ally = django_filters.ModelMultipleChoiceFilter(
         queryset=Ally.objects.all(),
@@ -133,6 +148,12 @@ class ActivityFilterSet(django_filters.FilterSet):
         if not value:
             return queryset
         return queryset.filter(_linked(Activity.allies.through, "ally", value))
+
+    def filter_report_due(self, queryset: QuerySet, name: str, value: bool | None) -> QuerySet:
+        if value is None:
+            return queryset
+        due = report_due_condition()
+        return queryset.filter(due) if value else queryset.exclude(due)
 
     def filter_year(self, queryset: QuerySet, name: str, value: int | None) -> QuerySet:
         if value is None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import date
 from typing import Any
 
@@ -10,7 +10,7 @@ from django.contrib.auth.models import AnonymousUser, User
 from django.db.models import Model, QuerySet
 
 from activities.models import Activity, Ally
-from activities.querysets import visibility
+from activities.querysets import restricted_visibility, visibility
 from goals.models import PartnershipGoal, PriorityIssue, Programme, StrategicObjective
 from itpp.history import change_log, plain_value, snapshot
 
@@ -24,6 +24,11 @@ NAMED = {
 }
 
 Changes = dict[str, dict[str, Any]]  # {field: {"old": value, "new": value}}, as change_log()'s
+
+# Events of other apps in an activity's change log (attachments added and removed), each a
+# function of the activity's id returning entries shaped as readable_change_log()'s. The
+# apps above activities register them in their AppConfig.ready(): activities imports none.
+EVENT_SOURCES: list[Callable[[int], list[dict[str, Any]]]] = []
 
 
 def _labels(all_changes: Iterable[Changes]) -> dict[str, dict[Any, str]]:
@@ -87,6 +92,15 @@ def readable_change_log(history: QuerySet, model: type[Model] = Activity) -> lis
     return entries
 
 
+def activity_change_log(activity: Activity) -> list[dict[str, Any]]:
+    """An activity's readable change log with the registered apps' events, newest first."""
+    entries = readable_change_log(activity.history.all())
+    for source in EVENT_SOURCES:
+        entries.extend(source(activity.pk))
+    entries.sort(key=lambda entry: entry["at"], reverse=True)
+    return entries
+
+
 def past_withheld_from(user: User | AnonymousUser, activity_id: int) -> bool:
     """Whether `user` may not read the change log of an activity: some version of it (or
     the live row) is one they may not see, so its past held content not for them.
@@ -97,8 +111,15 @@ def past_withheld_from(user: User | AnonymousUser, activity_id: int) -> bool:
     gate = visibility(user)
     if gate is None:
         return False
+    # A restricted past is withheld whole. A past as a draft is not: once submitted, its
+    # drafting is part of the record. But a record that is (or was deleted as) a draft
+    # is withheld from whoever cannot see drafts.
+    restricted = restricted_visibility(user)
+    history = Activity.history.filter(id=activity_id)
+    last = history.order_by("-history_id")[:1]
     return (
-        Activity.history.filter(id=activity_id).exclude(gate).exists()
+        (restricted is not None and history.exclude(restricted).exists())
+        or Activity.history.filter(history_id__in=last).exclude(gate).exists()
         or Activity.objects.filter(pk=activity_id).exclude(gate).exists()
     )
 

@@ -13,7 +13,7 @@ from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 
-from activities.querysets import ActivityQuerySet
+from activities.querysets import REPORT_PENDING_STATUSES, ActivityQuerySet
 from goals.models import PartnershipGoal, Programme, StrategicObjective
 from itpp.db import FieldCheckConstraint, FieldUniqueConstraint
 from itpp.history import tracked
@@ -65,6 +65,18 @@ class Releasability(models.TextChoices):
     RESTRICTED = "restricted", "Restricted (only those allowed to see restricted activities)"
 
 
+REVIEW_COMMENT_MAX_LENGTH = 5000
+
+
+class ReviewState(models.TextChoices):
+    """Where a record is in its review by a Programme manager (see activities.services)."""
+
+    DRAFT = "draft", "Draft"
+    SUBMITTED = "submitted", "Submitted for review"
+    APPROVED = "approved", "Approved"
+    RETURNED = "returned", "Returned to its author"
+
+
 class Activity(models.Model):
     programme = models.ForeignKey(Programme, on_delete=models.PROTECT, related_name="activities")
     title = models.CharField(max_length=255)
@@ -112,6 +124,26 @@ class Activity(models.Model):
         default=Releasability.INTERNAL,
         db_index=True,
     )
+    review_state = models.CharField(
+        max_length=10,
+        choices=ReviewState.choices,
+        # A record nobody chose a state for awaits review: what the API's existing
+        # clients create. Drafts are saved as such on purpose.
+        default=ReviewState.SUBMITTED,
+        db_index=True,
+    )
+    review_comment = models.TextField(
+        blank=True,
+        validators=[MaxLengthValidator(REVIEW_COMMENT_MAX_LENGTH)],
+        help_text="The Programme manager's comment when the record was last returned.",
+    )
+    review_changed_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        default=timezone.now,
+        editable=False,
+        help_text="When the review state last changed: the age of a record awaiting review.",
+    )
     version = models.PositiveIntegerField(
         default=1,
         editable=False,
@@ -143,7 +175,10 @@ class Activity(models.Model):
     class Meta:
         ordering = ["-start_date", "-id"]
         verbose_name_plural = "activities"
-        permissions = [("view_restricted_activity", "Can view restricted activities")]
+        permissions = [
+            ("view_restricted_activity", "Can view restricted activities"),
+            ("review_activity", "Can approve or return activities submitted for review"),
+        ]
         indexes = [
             models.Index(fields=["programme", "-start_date"], name="activity_programme_start"),
             # The list's default order and its cursor paging (a range scan from the
@@ -154,7 +189,14 @@ class Activity(models.Model):
             # table with its long texts, about a sixth of the size.
             models.Index(
                 fields=["id"],
-                include=["programme", "status", "releasability", "start_date", "activity_type"],
+                include=[
+                    "programme",
+                    "status",
+                    "releasability",
+                    "start_date",
+                    "activity_type",
+                    "review_state",
+                ],
                 name="activity_counted",
             ),
         ]
@@ -185,6 +227,11 @@ class Activity(models.Model):
                 violation_error_message="Choose one of the releasability levels.",
             ),
             models.CheckConstraint(
+                condition=Q(review_state__in=ReviewState.values),
+                name="activity_review_state_valid",
+                violation_error_message="Choose one of the review states.",
+            ),
+            models.CheckConstraint(
                 condition=Q(status__in=ActivityStatus.values),
                 name="activity_status_valid",
                 violation_error_message="Choose one of the statuses.",
@@ -197,9 +244,53 @@ class Activity(models.Model):
     def get_absolute_url(self) -> str:
         return reverse("activities:detail", args=[self.pk])
 
+    @property
+    def last_day(self) -> date:
+        """The activity's last day: its end date, or its start date when it has none."""
+        return self.end_date or self.start_date
+
+    def is_report_due(self, today: date | None = None) -> bool:
+        """Due for an after-action report: its last day has passed while it is still
+        planned or ongoing. The same rule as `ActivityQuerySet.report_due()`."""
+        today = today or timezone.localdate()
+        return (
+            self.status in REPORT_PENDING_STATUSES
+            and isinstance(self.last_day, date)
+            and self.last_day < today
+        )
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        instance = super().from_db(db, field_names, values)
+        # The status as read, so that clean() knows when a record is being completed.
+        instance._loaded_status = getattr(instance, "status", None)
+        return instance
+
+    @property
+    def is_being_completed(self) -> bool:
+        """Its status is becoming `completed` (it was another when read from the
+        database). A new record logged as completed is recorded, not completed here."""
+        loaded = getattr(self, "_loaded_status", None)
+        return (
+            not self._state.adding
+            and self.status == ActivityStatus.COMPLETED
+            and loaded is not None
+            and loaded != ActivityStatus.COMPLETED
+        )
+
     def clean(self) -> None:
         super().clean()
         errors: dict[str, str] = {}
+        # The after-action report: completing an activity that has ended says how it went.
+        if (
+            self.is_being_completed
+            and isinstance(self.last_day, date)
+            and self.last_day < timezone.localdate()
+            and not (self.outcome or "").strip()
+        ):
+            errors["outcome"] = (
+                "Say what came of it: an activity that has ended is completed with its outcome."
+            )
         # Depends on today's date, so it cannot be a database constraint.
         if (
             self.status == ActivityStatus.COMPLETED

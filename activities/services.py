@@ -13,12 +13,13 @@ from collections.abc import Callable, Iterable
 from typing import Any, TypeVar
 
 from django.contrib.auth.models import AbstractBaseUser
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import F
+from django.utils import timezone
 
-from activities.models import Activity, Releasability
-from activities.querysets import VIEW_RESTRICTED, deleted_activities
+from activities.models import REVIEW_COMMENT_MAX_LENGTH, Activity, Releasability, ReviewState
+from activities.querysets import REVIEW, SEE_DRAFTS, VIEW_RESTRICTED, deleted_activities
 from activities.signals import activity_event
 from goals.models import PartnershipGoal, Programme
 from itpp.history import history_batch, m2m_ids, restorable_version
@@ -26,6 +27,12 @@ from itpp.history import history_batch, m2m_ids, restorable_version
 T = TypeVar("T")
 
 LINKS = ("goals", "objectives", "allies")
+# What a record says happened: an Editor's change to one of these sends an approved record
+# back for review; other fields (title, description, location…) do not.
+SUBSTANCE_FIELDS = ("start_date", "end_date", "status", "outcome")
+SUBSTANCE_LINKS = ("goals", "allies")
+# The states a record may be created in: a draft, or submitted for review (the default).
+CREATION_STATES = (ReviewState.DRAFT, ReviewState.SUBMITTED)
 
 
 def batched(function: Callable[..., T]) -> Callable[..., T]:
@@ -90,9 +97,13 @@ def create_activity(*, user: AbstractBaseUser, data: dict[str, Any]) -> Activity
     are iterables of instances. Without `programme`, the goals' programme is used."""
     fields, links = _split(data)
     check_releasability(user, fields.get("releasability"))
+    fields["review_state"] = fields.get("review_state") or ReviewState.SUBMITTED
+    if fields["review_state"] not in CREATION_STATES:
+        raise ValidationError({"review_state": "A new record is a draft or submitted for review."})
     if fields.get("programme") is None:
         fields["programme"] = programme_of_goals(links.get("goals", []))
     activity = Activity(**fields, created_by=user, updated_by=user)
+    activity.review_changed_at = timezone.now()
     activity._history_user = user  # also outside a request (commands, tests)
     activity.save()
     for name, values in links.items():
@@ -137,12 +148,25 @@ def update_activity(
 ) -> Activity:
     """Change the given fields and links of an activity (others stay as they are).
 
+    The review state is not one of them (see the transitions below), but an Editor's
+    change to the substance of an approved record sends it back for review; a Programme
+    manager's (who could approve it) keeps it approved.
+
     Raises VersionConflict (and writes nothing) when `expected_version` is given and
     no longer current.
     """
     fields, links = _split(data)
+    for name in ("review_state", "review_comment", "review_changed_at"):
+        fields.pop(name, None)
     check_releasability(user, fields.get("releasability"))
     activity.version = claim_version(activity.pk, expected_version)
+    if (
+        activity.review_state == ReviewState.APPROVED
+        and not user.has_perm(REVIEW)
+        and changes_substance(activity, fields, links)
+    ):
+        activity.review_state = ReviewState.SUBMITTED
+        activity.review_changed_at = timezone.now()
     for name, value in fields.items():
         setattr(activity, name, value)
     activity.updated_by = user
@@ -189,3 +213,137 @@ def restore_activity(*, activity_id: int, user: AbstractBaseUser) -> Activity:
     # It exists again for whoever follows the log: announced as created, under its old id.
     announce("activity.created", activity, user)
     return activity
+
+
+def changes_substance(
+    activity: Activity, fields: dict[str, Any], links: dict[str, list[Any]]
+) -> bool:
+    """Whether writing `fields` and `links` over `activity` (as it stands in the database)
+    changes what it says happened: its dates, status, goals, Allies or outcome."""
+    for name in SUBSTANCE_FIELDS:
+        if name in fields and fields[name] != getattr(activity, name):
+            return True
+    for name in SUBSTANCE_LINKS:
+        if name in links:
+            new = {getattr(obj, "pk", obj) for obj in links[name]}
+            if new != set(getattr(activity, name).values_list("pk", flat=True)):
+                return True
+    return False
+
+
+# --- Review: draft -> submitted -> approved, or returned -> (fixed) submitted -----------
+
+
+class TransitionRefused(Exception):
+    """The record is in a review state it cannot leave that way; nothing was written."""
+
+    def __init__(self, activity: Activity, action: str) -> None:
+        self.activity = activity
+        self.action = action
+        state = ReviewState(activity.review_state).label.lower()
+        super().__init__(f"This record is {state}: it cannot be {action} now.")
+
+
+# Each transition: the permission it takes, the states it leaves, the state it reaches,
+# and its past participle for messages.
+TRANSITIONS: dict[str, tuple[str, tuple[str, ...], str, str]] = {
+    "submit": (
+        SEE_DRAFTS,
+        (ReviewState.DRAFT, ReviewState.RETURNED),
+        ReviewState.SUBMITTED,
+        "submitted",
+    ),
+    "approve": (REVIEW, (ReviewState.SUBMITTED,), ReviewState.APPROVED, "approved"),
+    "return": (REVIEW, (ReviewState.SUBMITTED,), ReviewState.RETURNED, "returned"),
+}
+
+
+def allowed_transitions(activity: Activity, user: AbstractBaseUser) -> list[str]:
+    """The transitions `user` may make on `activity` now (for the page's buttons)."""
+    return [
+        name
+        for name, (permission, sources, _target, _done) in TRANSITIONS.items()
+        if activity.review_state in sources and user.has_perm(permission)
+    ]
+
+
+def _transition(
+    name: str,
+    *,
+    activity: Activity,
+    user: AbstractBaseUser,
+    expected_version: int | None,
+    comment: str = "",
+) -> Activity:
+    permission, sources, target, done = TRANSITIONS[name]
+    if not user.has_perm(permission):
+        raise PermissionDenied(f"Your role cannot have records {done}.")
+    # Lock the row first: of two concurrent reviews, the second sees the first's state.
+    current = Activity.objects.select_for_update().filter(pk=activity.pk).first()
+    if current is None:
+        raise VersionConflict(None)
+    if expected_version is not None and current.version != expected_version:
+        raise VersionConflict(current)
+    if current.review_state not in sources:
+        raise TransitionRefused(current, done)
+    activity.refresh_from_db()
+    activity.version = claim_version(activity.pk, expected_version)
+    activity.review_state = target
+    activity.review_changed_at = timezone.now()
+    if name == "return":
+        activity.review_comment = comment
+    activity.updated_by = user
+    activity._history_user = user  # who; the history row's date is when
+    activity.save()
+    if name in ("approve", "return"):
+        from activities.tasks import notify_author_of_review  # the tasks import services
+
+        activity_id, state = activity.pk, activity.review_state
+        transaction.on_commit(lambda: notify_author_of_review.delay(activity_id, state))
+    # Approval is an event of its own; submitting and returning change the record's state.
+    announce("activity.approved" if name == "approve" else "activity.updated", activity, user)
+    return activity
+
+
+@transaction.atomic
+@batched
+def submit_activity(
+    *, activity: Activity, user: AbstractBaseUser, expected_version: int | None = None
+) -> Activity:
+    """Submit a draft, or a returned record once fixed, for review (Editors, Programme
+    managers). TransitionRefused from another state; PermissionDenied for other roles."""
+    return _transition("submit", activity=activity, user=user, expected_version=expected_version)
+
+
+@transaction.atomic
+@batched
+def approve_activity(
+    *, activity: Activity, user: AbstractBaseUser, expected_version: int | None = None
+) -> Activity:
+    """Approve a submitted record (Programme managers); its author is told by e-mail."""
+    return _transition("approve", activity=activity, user=user, expected_version=expected_version)
+
+
+@transaction.atomic
+@batched
+def return_activity(
+    *,
+    activity: Activity,
+    user: AbstractBaseUser,
+    comment: str,
+    expected_version: int | None = None,
+) -> Activity:
+    """Return a submitted record to its author with a comment saying what to fix
+    (Programme managers; the comment is required). The author is told by e-mail."""
+    comment = (comment or "").strip()
+    if not user.has_perm(REVIEW):
+        raise PermissionDenied("Your role cannot have records returned.")
+    if not comment:
+        raise ValidationError({"comment": "Say what the author should fix."})
+    if len(comment) > REVIEW_COMMENT_MAX_LENGTH:
+        raise ValidationError(
+            {"comment": f"Keep the comment within {REVIEW_COMMENT_MAX_LENGTH} characters."}
+        )
+    return _transition(
+        "return", activity=activity, user=user, expected_version=expected_version, comment=comment
+    )

@@ -32,18 +32,26 @@ from activities import idempotency
 from activities.exports import activities_csv_response
 from activities.filters import ActivityFilterSet
 from activities.forms import ActivityDeleteForm, ActivityPageForm
-from activities.history import changes_since, past_withheld_from, readable_change_log
-from activities.models import Activity, CreationKey, Releasability
+from activities.history import activity_change_log, changes_since, past_withheld_from
+from activities.models import Activity, CreationKey, Releasability, ReviewState
+from activities.panels import detail_sections
 from activities.querysets import (
+    DRAFT,
     RESTORE_PERMISSIONS,
     deleted_activities,
+    may_see_drafts,
     releasability_choices,
 )
 from activities.services import (
+    TransitionRefused,
     VersionConflict,
+    allowed_transitions,
+    approve_activity,
     create_activity,
     delete_activity,
     restore_activity,
+    return_activity,
+    submit_activity,
     update_activity,
 )
 from goals.models import NO_PROGRAMME, Programme
@@ -61,6 +69,7 @@ CHECKBOX_FILTERS = (
     "activity_type",
     "status",
     "releasability",
+    "review_state",
     "ally",
 )
 # Copied by "Log a similar activity": what the next occurrence of an activity shares with the
@@ -95,6 +104,11 @@ class ActivityPageFilterSet(ActivityFilterSet):
             self.filters["releasability"].extra["choices"] = releasability_choices(
                 Releasability.choices, user
             )
+        if "review_state" in self.filters and user and not may_see_drafts(user):
+            # Nor "Draft" to those who never see one.
+            self.filters["review_state"].extra["choices"] = [
+                choice for choice in ReviewState.choices if choice[0] != DRAFT
+            ]
         for name in CHECKBOX_FILTERS:
             if name in self.filters:
                 self.filters[name].extra["widget"] = forms.CheckboxSelectMultiple(
@@ -220,12 +234,27 @@ class ActivityDetailView(RolePermissionMixin, VisibleActivityMixin, DetailView):
         # One rule with the API's history (404 there): a past that held restricted content
         # is withheld as a whole from those who may not see restricted activities.
         withheld = past_withheld_from(self.request.user, self.object.pk)
-        history = [] if withheld else readable_change_log(self.object.history.all())
-        return super().get_context_data(history=history, history_withheld=withheld, **kwargs)
+        history = [] if withheld else activity_change_log(self.object)
+        return super().get_context_data(
+            history=history,
+            history_withheld=withheld,
+            transitions=allowed_transitions(self.object, self.request.user),
+            report_due=self.object.is_report_due(),
+            # What the apps above activities add (follow-up actions); see activities.panels.
+            sections=detail_sections(self.request, self.object),
+            **kwargs,
+        )
 
 
 def form_data(form: ActivityPageForm) -> dict[str, Any]:
-    return {name: form.cleaned_data[name] for name in form._meta.fields}
+    # Fields in error have no clean value (a stale form's conflict report leaves them out).
+    return {
+        name: form.cleaned_data[name] for name in form._meta.fields if name in form.cleaned_data
+    }
+
+
+# The new-activity form's second button: save the record as a draft, not for review.
+SAVE_AS_DRAFT = "draft"
 
 
 def deletion_record(user: User | AnonymousUser, activity_id: int) -> Model | None:
@@ -346,9 +375,12 @@ class ActivityCreateView(RolePermissionMixin, CreateView):
 
     def form_valid(self, form: ActivityPageForm) -> HttpResponse:
         token = form.cleaned_data.get("form_token")
+        data = form_data(form)
+        as_draft = self.request.POST.get("save_as") == SAVE_AS_DRAFT
+        data["review_state"] = ReviewState.DRAFT if as_draft else ReviewState.SUBMITTED
         try:
             if not token:  # a form not served by this page (scripts, older tabs)
-                activity = create_activity(user=self.request.user, data=form_data(form))
+                activity = create_activity(user=self.request.user, data=data)
             else:
                 # The token is consumed in the transaction that logs the activity: if
                 # logging fails, the form can be corrected and sent again.
@@ -358,13 +390,24 @@ class ActivityCreateView(RolePermissionMixin, CreateView):
                     )
                     if not fresh:
                         return self.already_logged(key)
-                    activity = create_activity(user=self.request.user, data=form_data(form))
+                    activity = create_activity(user=self.request.user, data=data)
                     key.activity = activity
                     key.save(update_fields=["activity"])
         except ValidationError as error:
             form.add_error(None, error)  # the service's last word, placed by its field
             return self.form_invalid(form)
-        messages.success(self.request, f"The activity “{activity.title}” was logged.")
+        if as_draft:
+            messages.success(
+                self.request,
+                f"The draft “{activity.title}” was saved. Only Editors and Programme managers "
+                "see it; submit it for review when it is ready.",
+            )
+        else:
+            messages.success(
+                self.request,
+                f"The activity “{activity.title}” was logged. It awaits a Programme "
+                "manager's review.",
+            )
         return redirect(activity)
 
     def already_logged(self, key: CreationKey) -> HttpResponse:
@@ -426,6 +469,15 @@ class ActivityUpdateView(RolePermissionMixin, VisibleActivityMixin, UpdateView):
             return self.form_invalid(form)
         messages.success(self.request, f"The activity “{activity.title}” was saved.")
         return redirect(activity)
+
+    def form_invalid(self, form: ActivityPageForm) -> HttpResponse:
+        # A form opened on an older version may fail only because of what others saved
+        # since (e.g. they set a status that makes this one a completion needing an
+        # outcome): say what they changed, with the errors, rather than the errors alone.
+        version = form.cleaned_data.get("version")
+        if version is not None and version != self.object.version:
+            return self.conflict(form, self.object)
+        return super().form_invalid(form)
 
     def conflict(self, form: ActivityPageForm, current: Activity) -> HttpResponse:
         """Someone saved in between: save nothing, keep the user's input, and say who
@@ -547,4 +599,61 @@ class ActivityRestoreView(RolePermissionMixin, View):
             messages.info(request, f"“{activity.title}” is not deleted: nothing to restore.")
             return redirect(activity)
         messages.success(request, f"The activity “{activity.title}” was restored.")
+        return redirect(activity)
+
+
+class ActivityReviewForm(forms.Form):
+    """A review button's form: the version the user saw, and a return's comment."""
+
+    version = forms.IntegerField(min_value=1, max_value=2**31 - 1)
+    comment = forms.CharField(required=False)
+
+
+class ActivityReviewView(RolePermissionMixin, View):
+    """POST only: submit, approve or return a record (the review services), from the
+    buttons on its page. Works without JavaScript: each button is its own form."""
+
+    permission_required = "activities.change_activity"
+    http_method_names = ["post"]
+    action = ""
+    DONE = {"submit": "submitted for review", "approve": "approved", "return": "returned"}
+
+    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+        activity = get_object_or_404(Activity.objects.visible_to(request.user), pk=pk)
+        form = ActivityReviewForm(request.POST)
+        if not form.is_valid():
+            messages.error(
+                request, "This form did not carry the record's version: nothing was changed."
+            )
+            return redirect(activity)
+        version = form.cleaned_data["version"]
+        try:
+            if self.action == "submit":
+                submit_activity(activity=activity, user=request.user, expected_version=version)
+            elif self.action == "approve":
+                approve_activity(activity=activity, user=request.user, expected_version=version)
+            else:
+                return_activity(
+                    activity=activity,
+                    user=request.user,
+                    comment=form.cleaned_data["comment"],
+                    expected_version=version,
+                )
+        except VersionConflict as conflict:
+            if conflict.current is None:
+                raise Http404("No such activity.") from None
+            messages.error(
+                request,
+                "Someone changed this record since you opened it: nothing was changed. "
+                "Check it as it now stands and try again.",
+            )
+            return redirect(activity)
+        except TransitionRefused as refused:
+            messages.error(request, str(refused))
+            return redirect(activity)
+        except ValidationError as error:
+            for text in error.message_dict.get("comment", error.messages):
+                messages.error(request, f"Not returned: {text}")
+            return redirect(activity)
+        messages.success(request, f"“{activity.title}” was {self.DONE[self.action]}.")
         return redirect(activity)

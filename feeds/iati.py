@@ -45,10 +45,9 @@ OWN_VOCABULARY = "99"
 
 def published(programme: Programme) -> QuerySet[Activity]:
     """What the programme publishes: its public activities, never drafts."""
-    activities = Activity.objects.filter(programme=programme, releasability=Releasability.PUBLIC)
-    without_drafts = getattr(activities, "without_drafts", None)
     return (
-        (without_drafts() if without_drafts else activities)
+        Activity.objects.filter(programme=programme, releasability=Releasability.PUBLIC)
+        .without_drafts()
         .prefetch_related("goals", "allies")
         .order_by("start_date", "id")
     )

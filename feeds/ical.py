@@ -25,9 +25,11 @@ EVENT_CLASS = {
 
 
 def feed_activities(activities: QuerySet[Activity]) -> QuerySet[Activity]:
-    """The planned and ongoing ones, with what an event shows, in a fixed number of queries."""
+    """The planned and ongoing ones (never a draft), with what an event shows, in a fixed
+    number of queries."""
     return (
-        activities.filter(status__in=FEED_STATUSES)
+        activities.without_drafts()
+        .filter(status__in=FEED_STATUSES)
         .prefetch_related("goals", "allies")
         .order_by("start_date", "id")
     )

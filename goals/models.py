@@ -40,6 +40,14 @@ class Programme(models.Model):
     start_year = models.PositiveSmallIntegerField(validators=YEAR_VALIDATORS)
     end_year = models.PositiveSmallIntegerField(validators=YEAR_VALIDATORS)
     description = models.TextField(blank=True)
+    public_page = models.BooleanField(
+        "public progress page",
+        default=True,
+        help_text=(
+            "Show the programme's framework, its progress and its public activities to "
+            "anyone at /public/, without signing in. Off: that page is not found (404)."
+        ),
+    )
 
     objects = ProgrammeQuerySet.as_manager()
     history = tracked()

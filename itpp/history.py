@@ -26,7 +26,16 @@ from simple_history.models import HistoricalRecords
 from simple_history.signals import pre_create_historical_record
 
 # Fields that record the record itself; their changes are not news to a reader.
-BOOKKEEPING_FIELDS = {"id", "created_at", "updated_at", "created_by", "updated_by", "version"}
+# review_changed_at is the time of a review entry, which the entry itself says.
+BOOKKEEPING_FIELDS = {
+    "id",
+    "created_at",
+    "updated_at",
+    "created_by",
+    "updated_by",
+    "version",
+    "review_changed_at",
+}
 
 ACTIONS = {"+": "created", "~": "changed", "-": "deleted"}
 

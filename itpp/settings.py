@@ -10,6 +10,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -59,9 +60,12 @@ INSTALLED_APPS = [
     "goals",
     "activities",
     "progress",
+    "attachments",
+    "public",
     "maintenance",
     "reports",
     "feeds",
+    "cycle",
     "webhooks",
 ]
 
@@ -191,6 +195,11 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
         "task": "activities.tasks.purge_expired_creation_keys",
         "schedule": timedelta(hours=1),
     },
+    # Each user's weekly digest, Monday 07:00 on the programme's clock (CELERY_TIMEZONE).
+    "cycle.send_weekly_digests": {
+        "task": "cycle.tasks.send_weekly_digests",
+        "schedule": crontab(minute=0, hour=7, day_of_week="mon"),
+    },
 }
 # Webhooks (webhooks/network.py) go only to public addresses; these networks (comma-separated
 # CIDRs, e.g. "10.20.0.0/16,fd00:1::/64") are let through too, for receivers inside the
@@ -246,6 +255,9 @@ if EMAIL_CONFIGURED:
     EMAIL_USE_SSL = _email.get("EMAIL_USE_SSL", False)
 DEFAULT_FROM_EMAIL = env.str("DJANGO_DEFAULT_FROM_EMAIL", default="webmaster@localhost")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# Where the app is reached, e.g. https://itpp.example.org: the links in its e-mails
+# (notifications go from the worker, which has no request to take the address from).
+SITE_URL = env.str("DJANGO_SITE_URL", default="").rstrip("/")
 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "/"
@@ -261,13 +273,52 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
-# Uploaded and generated files (Django's default storage). Every instance and worker must see
-# the same directory (a shared volume or network file system; docs/scaling.md): a file a
-# worker writes is downloaded through whichever instance the balancer picks.
-MEDIA_URL = "media/"
-MEDIA_ROOT = env.path("DJANGO_MEDIA_ROOT", default=BASE_DIR / "media")
+# Uploaded and generated files (attachments, report jobs' files) live under MEDIA_ROOT,
+# outside the static files and never served by URL: only the authorised download views read
+# them (no MEDIA_URL on purpose). Every instance and worker must see the same directory (a
+# shared volume or network file system; docs/scaling.md): a file a worker writes is
+# downloaded through whichever instance the balancer picks.
+MEDIA_ROOT = Path(env.str("DJANGO_MEDIA_ROOT", default=str(BASE_DIR / "media")))
+# Where attachments are stored: `local` (MEDIA_ROOT) or `s3`, any S3-compatible store through
+# django-storages (installed separately, see docs/configuration.md), configured by the
+# DJANGO_ATTACHMENT_S3_* variables.
+ATTACHMENT_STORAGE = env.str("DJANGO_ATTACHMENT_STORAGE", default="local")
+if ATTACHMENT_STORAGE == "s3":
+    _attachment_storage = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": env.str("DJANGO_ATTACHMENT_S3_BUCKET"),
+            "endpoint_url": env.str("DJANGO_ATTACHMENT_S3_ENDPOINT_URL", default=None),
+            "region_name": env.str("DJANGO_ATTACHMENT_S3_REGION", default=None),
+            "access_key": env.str("DJANGO_ATTACHMENT_S3_ACCESS_KEY", default=None),
+            "secret_key": env.str("DJANGO_ATTACHMENT_S3_SECRET_KEY", default=None),
+            # Private objects; downloads go through the application, never a public URL.
+            "default_acl": "private",
+            "querystring_auth": True,
+            "file_overwrite": False,
+        },
+    }
+elif ATTACHMENT_STORAGE == "local":
+    # No location: FileSystemStorage reads MEDIA_ROOT when used (tests point it elsewhere).
+    _attachment_storage = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+else:
+    raise SystemExit("ITPP Tracker: DJANGO_ATTACHMENT_STORAGE must be `local` or `s3`.")
+# The largest attachment accepted, in bytes (413 above it): 25 MiB by default.
+ATTACHMENT_MAX_SIZE = env.int("DJANGO_ATTACHMENT_MAX_SIZE", default=25 * 1024 * 1024)
+# Uploads above this size are spooled to a temporary file rather than held in memory.
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+# Uploaded files get no execute bit and are readable by the application's user only.
+FILE_UPLOAD_PERMISSIONS = 0o600
+FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
+
+# The public progress page (/public/): rendered pages are kept this many seconds in the
+# shared cache, and each client address may ask for it this often (429 beyond).
+PUBLIC_PAGE_CACHE_SECONDS = env.int("DJANGO_PUBLIC_PAGE_CACHE_SECONDS", default=60)
+PUBLIC_PAGE_RATE = env.str("DJANGO_PUBLIC_PAGE_RATE", default="60/min")
+
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "attachments": _attachment_storage,
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"

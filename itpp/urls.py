@@ -13,7 +13,11 @@ urlpatterns = [
     path("", include("goals.urls")),
     path("activities/", include("activities.urls")),
     path("reports/", include("reports.urls")),
+    path("attachments/", include("attachments.urls")),
+    path("public/", include("public.urls")),
     path("", include("feeds.urls")),
+    # Follow-up actions, what needs attention, "My work".
+    path("", include("cycle.urls")),
     path("healthz/", healthz, name="healthz"),
     path("accounts/", include("accounts.urls")),
     path("admin/", admin.site.urls),

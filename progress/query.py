@@ -106,7 +106,8 @@ def build_query(
     refused = {name: [refusal] for name in refuse if name in given}
     if refused:
         raise FilterRefused(refused)
-    activities = Activity.objects.filter(programme=programme)
+    # Drafts are never counted, whoever reads (the gate hides them only from some).
+    activities = Activity.objects.filter(programme=programme).without_drafts()
     if visible is not None:
         activities = activities.filter(visible)
     filterset = ActivityFilterSet(data, queryset=activities)

@@ -188,7 +188,7 @@ def build_report(
     types = types_per_goal(query)
     attendance = attendance_per_goal(query)
     listed: dict[int, list[Activity]] = defaultdict(list)
-    for activity in query.activities.prefetch_related("goals", "allies").order_by(
+    for activity in query.activities.prefetch_related("goals", "allies", "attachments").order_by(
         "start_date", "id"
     ):
         for goal in activity.goals.all():

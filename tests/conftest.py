@@ -59,6 +59,12 @@ def superuser(db):
 
 
 @pytest.fixture(autouse=True)
+def _uploads_outside_the_repository(settings, tmp_path_factory) -> None:
+    # Attachments a test stores (the API fuzzing included) go to a temporary folder.
+    settings.MEDIA_ROOT = tmp_path_factory.getbasetemp() / "media"
+
+
+@pytest.fixture(autouse=True)
 def _fast_password_hashing(settings) -> None:
     # PBKDF2's deliberate slowness costs ~0.3 s per test user; it proves nothing here.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

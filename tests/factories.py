@@ -15,6 +15,7 @@ from activities.models import (
     Organisation,
     OrganisationKind,
 )
+from cycle.models import FollowUp
 from goals.models import (
     GoalAssessment,
     PartnershipGoal,
@@ -213,3 +214,15 @@ class OrganisationFactory(factory.django.DjangoModelFactory):
     name = factory.Sequence(lambda n: f"Body {n}")
     nation = "JP"
     kind = OrganisationKind.OTHER
+
+
+class FollowUpFactory(factory.django.DjangoModelFactory):
+    """FollowUpFactory(activity=..., owner=..., due_date=...): an open follow-up action."""
+
+    class Meta:
+        model = FollowUp
+
+    activity = factory.SubFactory(ActivityFactory)
+    text = factory.Sequence(lambda n: f"Follow-up action {n}")
+    owner = factory.SubFactory(UserFactory, roles=["Editors"])
+    due_date = factory.LazyFunction(lambda: timezone.localdate() + datetime.timedelta(days=30))

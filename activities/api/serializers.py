@@ -8,7 +8,13 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from rest_framework import serializers
 
 from activities import services
-from activities.models import Activity, Ally, Organisation
+from activities.models import (
+    REVIEW_COMMENT_MAX_LENGTH,
+    Activity,
+    Ally,
+    Organisation,
+    ReviewState,
+)
 from goals.models import PartnershipGoal, Programme, StrategicObjective
 from itpp.api.exceptions import validation_error
 from itpp.api.serializers import ValidatedModelSerializer
@@ -51,6 +57,15 @@ class ActivitySerializer(ValidatedModelSerializer):
         required=False,
         help_text='Codes of the Allies that took part, e.g. "FR".',
     )
+    review_state = serializers.ChoiceField(
+        choices=ReviewState.choices,
+        required=False,
+        help_text=(
+            "On creation, `draft` (seen only by Editors and Programme managers, never counted "
+            "or exported) or `submitted` (the default). Afterwards it changes only through "
+            "the `submit`, `approve` and `return` actions."
+        ),
+    )
     created_by = serializers.SlugRelatedField(
         slug_field="username", read_only=True, allow_null=True
     )
@@ -78,13 +93,22 @@ class ActivitySerializer(ValidatedModelSerializer):
             "women_participants",
             "outcome",
             "releasability",
+            "review_state",
+            "review_comment",
+            "review_changed_at",
             "version",
             "created_by",
             "updated_by",
             "created_at",
             "updated_at",
         ]
-        read_only_fields = ["version", "created_at", "updated_at"]
+        read_only_fields = [
+            "version",
+            "created_at",
+            "updated_at",
+            "review_comment",
+            "review_changed_at",
+        ]
         extra_kwargs = {
             "version": {
                 "help_text": (
@@ -92,7 +116,23 @@ class ActivitySerializer(ValidatedModelSerializer):
                     "in If-Match so that a write never overwrites someone else's."
                 )
             },
+            "review_comment": {
+                "help_text": "What the Programme manager asked to fix when last returning it."
+            },
+            "review_changed_at": {
+                "help_text": "When the review state last changed (null for records older "
+                "than the review)."
+            },
         }
+
+    def validate_review_state(self, value: str) -> str:
+        if self.instance is not None and value != self.instance.review_state:
+            raise serializers.ValidationError(
+                "The review state changes through the submit, approve and return actions."
+            )
+        if self.instance is None and value not in services.CREATION_STATES:
+            raise serializers.ValidationError("A new record is a draft or submitted for review.")
+        return value
 
     def prepare_instance(self, instance: Activity, attrs: dict[str, Any]) -> None:
         if instance.programme_id is None and attrs.get("goals"):
@@ -110,6 +150,7 @@ class ActivitySerializer(ValidatedModelSerializer):
         return self._write(services.create_activity, data=validated_data)
 
     def update(self, instance: Activity, validated_data: dict[str, Any]) -> Activity:
+        validated_data.pop("review_state", None)  # unchanged (validate_review_state)
         # The version the client last read (If-Match), checked atomically by the service.
         return self._write(
             services.update_activity,
@@ -146,4 +187,11 @@ class HistoryEntrySerializer(serializers.Serializer):
             "Old and new value of each field that changed; links as lists of ids (Allies "
             "as codes). Empty for a deletion."
         ),
+    )
+
+
+class ReturnSerializer(serializers.Serializer):
+    comment = serializers.CharField(
+        max_length=REVIEW_COMMENT_MAX_LENGTH,
+        help_text="What the author should fix (required); they see it on the page and here.",
     )

@@ -33,13 +33,19 @@ from activities.api.serializers import (
     AllySerializer,
     HistoryEntrySerializer,
     OrganisationSerializer,
+    ReturnSerializer,
 )
 from activities.exports import activities_csv_response
 from activities.filters import ActivityFilterSet, OrganisationFilterSet
 from activities.history import past_withheld_from
 from activities.models import Activity, Ally, CreationKey, Organisation
-from activities.querysets import RESTORE_PERMISSIONS
-from itpp.api.exceptions import Conflict, IdempotencyKeyReused, PreconditionFailed
+from activities.querysets import RESTORE_PERMISSIONS, REVIEW
+from itpp.api.exceptions import (
+    Conflict,
+    IdempotencyKeyReused,
+    PreconditionFailed,
+    validation_error,
+)
 from itpp.api.pagination import Keyset, PageOrCursorPagination, iso_date, positive_id
 from itpp.api.permissions import ModelPermissions
 from itpp.api.views import ModelViewSet, ReadOnlyModelViewSet
@@ -48,7 +54,17 @@ from itpp.history import change_log
 # A strong entity tag as this API sends it: the version in double quotes.
 ENTITY_TAG = re.compile(r'"([0-9]{1,10})"')
 # Actions whose response is one activity, and so carries its ETag.
-SINGLE_ACTIVITY_ACTIONS = {"retrieve", "create", "update", "partial_update", "restore"}
+SINGLE_ACTIVITY_ACTIONS = {
+    "retrieve",
+    "create",
+    "update",
+    "partial_update",
+    "restore",
+    "submit",
+    "approve",
+    "return_",
+}
+REVIEW_ACTIONS = {"submit", "approve", "return_"}
 
 IF_MATCH = OpenApiParameter(
     "If-Match",
@@ -143,6 +159,13 @@ class OrganisationViewSet(ReadOnlyModelViewSet):
     filterset_class = OrganisationFilterSet
 
 
+class ReviewPermission(ModelPermissions):
+    """A review action writes the record: it takes changing activities; approving and
+    returning also take reviewing them, which the service checks (403)."""
+
+    perms_map = {**ModelPermissions.perms_map, "POST": ["%(app_label)s.change_%(model_name)s"]}
+
+
 class AllyViewSet(ReadOnlyModelViewSet):
     """The NATO Allies, by ISO 3166-1 alpha-2 code. Read-only."""
 
@@ -178,6 +201,9 @@ class ActivityViewSet(ModelViewSet):
         "partial_update": ["412"],
         "destroy": ["400", "412"],
         "restore": ["409"],
+        "submit": ["409", "412"],
+        "approve": ["409", "412"],
+        "return_": ["409", "412"],
     }
 
     def get_queryset(self) -> QuerySet[Activity]:
@@ -191,7 +217,7 @@ class ActivityViewSet(ModelViewSet):
 
     def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
         super().initial(request, *args, **kwargs)
-        if request.method in ("PUT", "PATCH", "DELETE"):
+        if request.method in ("PUT", "PATCH", "DELETE") or self.action in REVIEW_ACTIONS:
             self.expected_version = parse_if_match(request.headers.get("If-Match"))
 
     def get_object(self) -> Activity:
@@ -242,6 +268,8 @@ class ActivityViewSet(ModelViewSet):
         if isinstance(exc, services.VersionConflict):
             current = exc.current
             exc = PreconditionFailed(None if current is None else current.version)
+        elif isinstance(exc, services.TransitionRefused):
+            exc = Conflict(str(exc))
         response = super().handle_exception(exc)
         if current is not None:
             response["ETag"] = entity_tag(current.version)
@@ -364,3 +392,85 @@ class ActivityViewSet(ModelViewSet):
             raise Conflict("This activity has not been deleted.") from None
         activity = self.get_queryset().get(pk=activity_id)
         return Response(self.get_serializer(activity).data, status=status.HTTP_201_CREATED)
+
+    # --- review: submit, approve, return -----------------------------------------------
+
+    def review(self, service, **kwargs: Any) -> Response:
+        activity = self.get_object()
+        try:
+            activity = service(
+                activity=activity,
+                user=self.request.user,
+                expected_version=self.expected_version,
+                **kwargs,
+            )
+        except DjangoValidationError as error:
+            raise validation_error(error) from None
+        activity = self.get_queryset().get(pk=activity.pk)
+        return Response(self.get_serializer(activity).data)
+
+    @extend_schema(
+        request=None,
+        parameters=[IF_MATCH, ETAG],
+        responses={200: ActivitySerializer},
+        description=(
+            "Submit a draft, or a returned record once fixed, for review (Editors, Programme "
+            "managers). 409 from any other review state."
+        ),
+    )
+    @action(
+        detail=True,
+        methods=["post"],
+        permission_classes=[ReviewPermission],
+        filter_backends=[],
+        pagination_class=None,
+    )
+    def submit(self, request: Request, pk: str) -> Response:
+        return self.review(services.submit_activity)
+
+    @extend_schema(
+        request=None,
+        parameters=[IF_MATCH, ETAG],
+        responses={200: ActivitySerializer},
+        description=(
+            "Approve a submitted record (Programme managers; 403 for other roles). 409 from "
+            "any other review state. Its author is told by e-mail."
+        ),
+    )
+    @action(
+        detail=True,
+        methods=["post"],
+        permission_classes=[ReviewPermission],
+        filter_backends=[],
+        pagination_class=None,
+    )
+    def approve(self, request: Request, pk: str) -> Response:
+        return self.review(services.approve_activity)
+
+    @extend_schema(
+        request=ReturnSerializer,
+        parameters=[IF_MATCH, ETAG],
+        responses={200: ActivitySerializer},
+        description=(
+            "Return a submitted record to its author with a comment (required: 400 naming "
+            "`comment` without it), which shows as `review_comment`. Programme managers "
+            "(403 for other roles); 409 from any other review state. The author is told by "
+            "e-mail."
+        ),
+    )
+    @action(
+        detail=True,
+        methods=["post"],
+        url_path="return",
+        url_name="return",
+        permission_classes=[ReviewPermission],
+        filter_backends=[],
+        pagination_class=None,
+    )
+    def return_(self, request: Request, pk: str) -> Response:
+        # The role first (403), then the comment (400), then the state (409).
+        if not request.user.has_perm(REVIEW):
+            raise exceptions.PermissionDenied("Your role cannot have records returned.")
+        body = ReturnSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        return self.review(services.return_activity, comment=body.validated_data["comment"])

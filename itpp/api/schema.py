@@ -40,6 +40,7 @@ ERRORS = {
     "409": ("Error", ERROR_SCHEMA, "The object is not in a state that allows this."),
     "412": ("PreconditionFailed", PRECONDITION_SCHEMA, "Changed by someone else (If-Match)."),
     "413": ("Error", ERROR_SCHEMA, "The request body is too large."),
+    "415": ("Error", ERROR_SCHEMA, "The file's content is not one of the allowed types."),
     "422": (
         "Error",
         ERROR_SCHEMA,

@@ -18,10 +18,12 @@ class SchemaView(LoginExemptMixin, AtomicHandlerMixin, ThrottleRefusalsMixin, Sp
 
 
 urlpatterns = [
+    path("", include("attachments.api.urls")),
     path("", include("goals.api.urls")),
     path("", include("progress.api.urls")),
     path("", include("activities.api.urls")),
     path("", include("feeds.api_urls")),
+    path("", include("cycle.api.urls")),
     path("", include("webhooks.api.urls")),
     path("schema/", SchemaView.as_view(), name="schema"),
     # A page for people (its script is served separately, so the strict CSP holds);

@@ -43,6 +43,9 @@ def published(japan):
         releasability=Releasability.PUBLIC,
     )
     ActivityFactory(programme=japan, title="Internal planning", releasability="internal")
+    ActivityFactory(
+        programme=japan, title="Draft public talks", releasability="public", review_state="draft"
+    )
     ActivityFactory(programme=japan, title="Secret cyber planning", releasability="restricted")
     return talks, planned
 
@@ -65,6 +68,7 @@ def test_only_public_activities_are_published_even_to_a_manager(japan, published
     body = etree.tostring(iati(token_client(manager), japan), encoding="unicode")
     assert "Cyber defence staff talks" in body and "Maritime security seminar" in body
     assert "Internal planning" not in body
+    assert "Draft public talks" not in body
     assert "Secret cyber planning" not in body
 
 

@@ -56,6 +56,9 @@ def testland(db) -> Land:
     objectives = [StrategicObjectiveFactory(programme=programme, number=n) for n in (1, 2)]
     statuses = itertools.cycle(ActivityStatus.values)
     releasabilities = itertools.cycle(Releasability.values)
+    # Every state but draft: drafts are listed (for Editors) but never counted, see
+    # tests/progress/test_drafts_not_counted.py.
+    review_states = itertools.cycle(["approved", "submitted", "approved", "returned", "approved"])
     goal_sets = itertools.cycle([[0], [0, 1], [2], [1], [2, 3], [3], [0, 2]])
     for n in range(24):
         ActivityFactory(
@@ -64,6 +67,7 @@ def testland(db) -> Land:
             status=next(statuses),
             activity_type=TYPES[n % len(TYPES)],
             releasability=next(releasabilities),
+            review_state=next(review_states),
             start_date=datetime.date(YEARS[n % 4], 1 + (n * 5) % 12, 1 + n % 28),
             goals=[goals[g] for g in next(goal_sets)],
             objectives=[objectives[n % 2]] if n % 4 else [],

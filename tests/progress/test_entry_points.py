@@ -31,6 +31,8 @@ def filter_values(land: Land) -> dict[str, str]:
         "status": "planned",
         "releasability": "public",
         "ally": "EE",
+        "review_state": "approved",
+        "report_due": "true",
         "start_date_after": "2025-01-01",
         "start_date_before": "2024-06-30",
         "year": "2025",

@@ -330,13 +330,6 @@ def test_deliveries_list_needs_no_more_queries_for_more_deliveries(
     assert client.get(url).json()["count"] == 6
 
 
-# The review (states, approve) comes from its own branch; these run once it is merged.
-needs_review = pytest.mark.skipif(
-    not hasattr(services, "approve_activity"), reason="the review states are not merged yet"
-)
-
-
-@needs_review
 def test_approving_an_activity_is_posted(
     manager, japan, receiver, django_capture_on_commit_callbacks
 ):
@@ -350,7 +343,6 @@ def test_approving_an_activity_is_posted(
     assert body["data"]["review_state"] == "approved"
 
 
-@needs_review
 def test_a_draft_is_not_sent_to_an_owner_who_may_not_see_drafts(
     manager, japan, receiver, django_capture_on_commit_callbacks
 ):

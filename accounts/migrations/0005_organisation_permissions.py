@@ -28,8 +28,8 @@ def grant(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("accounts", "0003_stocktake_permissions"),
-        ("activities", "0008_organisations"),
+        ("accounts", "0004_preferences"),
+        ("activities", "0009_organisations"),
     ]
 
     operations = [migrations.RunPython(grant, migrations.RunPython.noop)]

@@ -21,7 +21,7 @@ def grant(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("accounts", "0004_organisation_permissions"),
+        ("accounts", "0005_organisation_permissions"),
         ("webhooks", "0001_webhooks"),
     ]
 

@@ -47,7 +47,7 @@ def seed(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("activities", "0007_creation_keys"),
+        ("activities", "0008_review_state"),
         ("goals", "0007_partner_code"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]

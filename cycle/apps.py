@@ -1,0 +1,14 @@
+from django.apps import AppConfig
+
+
+class CycleConfig(AppConfig):
+    name = "cycle"
+    verbose_name = "Programme cycle"
+
+    def ready(self) -> None:
+        # The follow-ups' section of the activity page: activities cannot import this app,
+        # so it asks for the section through its registry (activities.panels).
+        from activities.panels import register_detail_section
+        from cycle.views import follow_ups_section
+
+        register_detail_section(follow_ups_section)

@@ -1,0 +1,136 @@
+"""The programme cycle: follow-up actions owed after an activity."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxLengthValidator
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+
+from activities.models import Activity
+from cycle.querysets import FollowUpQuerySet
+from goals.models import PartnershipGoal
+from itpp.db import FieldCheckConstraint
+from itpp.history import tracked
+
+
+class FollowUpStatus(models.TextChoices):
+    OPEN = "open", "Open"
+    DONE = "done", "Done"
+    DROPPED = "dropped", "Dropped"
+
+
+def can_see_activity(user: models.Model, activity: Activity) -> bool:
+    """Whether `user` may see `activity` through the one gate (role and visibility)."""
+    return (
+        user.is_active
+        and user.has_perm("activities.view_activity")
+        and Activity.objects.visible_to(user).filter(pk=activity.pk).exists()
+    )
+
+
+class FollowUp(models.Model):
+    """An action someone must carry out by a date, after an activity (a consultation's
+    follow-up, an exercise's lesson). It is seen exactly by those who see its activity."""
+
+    activity = models.ForeignKey(Activity, on_delete=models.CASCADE, related_name="follow_ups")
+    text = models.TextField(
+        "action",
+        validators=[MaxLengthValidator(2000)],
+        help_text="What must be done.",
+    )
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="follow_ups",
+        help_text="Who carries it out; they must be able to see the activity.",
+    )
+    due_date = models.DateField()
+    status = models.CharField(
+        max_length=10, choices=FollowUpStatus.choices, default=FollowUpStatus.OPEN
+    )
+    goal = models.ForeignKey(
+        PartnershipGoal,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="follow_ups",
+        verbose_name="partnership goal",
+        help_text="Optional: the goal of the activity's programme it serves.",
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+    )
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = FollowUpQuerySet.as_manager()
+    history = tracked()
+
+    class Meta:
+        ordering = ["due_date", "id"]
+        verbose_name = "follow-up action"
+        indexes = [
+            # The overdue lists (attention, digests): open ones by due date.
+            models.Index(
+                fields=["due_date"], condition=Q(status="open"), name="follow_up_open_due"
+            ),
+        ]
+        constraints = [
+            FieldCheckConstraint(
+                field="status",
+                condition=Q(status__in=FollowUpStatus.values),
+                name="follow_up_status_valid",
+                violation_error_message="Choose one of the statuses.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.text[:80]
+
+    def get_absolute_url(self) -> str:
+        return reverse("activities:detail", args=[self.activity_id]) + f"#follow-up-{self.pk}"
+
+    def is_overdue(self, today: date) -> bool:
+        return self.status == FollowUpStatus.OPEN and self.due_date < today
+
+    def days_overdue(self, today: date) -> int:
+        return max((today - self.due_date).days, 0)
+
+    def clean(self) -> None:
+        super().clean()
+        errors: dict[str, str] = {}
+        activity = self.activity if self.activity_id else None
+        if (
+            activity is not None
+            and self.goal_id is not None
+            and self.goal.programme_id != activity.programme_id
+        ):
+            errors["goal"] = f"Choose a goal of the activity's programme “{activity.programme}”."
+        # Whoever owns an action is told of it (and mailed about it): never someone who may
+        # not see its activity.
+        if (
+            activity is not None
+            and self.owner_id is not None
+            and not can_see_activity(self.owner, activity)
+        ):
+            errors["owner"] = "This user cannot see the activity; choose someone who can."
+        if errors:
+            raise ValidationError(errors)

@@ -1,0 +1,77 @@
+"""The public progress page: anyone, without signing in, sees a programme's framework, its
+progress counting public activities only, and those activities; nothing else."""
+
+from __future__ import annotations
+
+import math
+
+from csp.decorators import csp
+from django.conf import settings
+from django.contrib.auth.decorators import login_not_required
+from django.core.cache import cache
+from django.http import Http404, HttpRequest, HttpResponse
+from django.template.loader import render_to_string
+from django.views.decorators.http import require_safe
+
+from goals.models import Programme
+from public.data import public_progress
+from public.throttling import PublicPageThrottle
+
+# Stricter than the staff pages': no script at all, styles and images from here only, no
+# form, nothing may frame it.
+PUBLIC_CSP = {
+    "default-src": ["'none'"],
+    "style-src": ["'self'"],
+    "img-src": ["'self'", "data:"],
+    "base-uri": ["'none'"],
+    "form-action": ["'none'"],
+    "frame-ancestors": ["'none'"],
+}
+CACHE_KEY = "public-page:{programme}"
+
+
+def _throttled(request: HttpRequest) -> HttpResponse | None:
+    throttle = PublicPageThrottle()
+    if throttle.allow_request(request, None):
+        return None
+    wait = throttle.wait()
+    response = HttpResponse(
+        "Too many requests for the public progress page from your address; try again later.",
+        status=429,
+        content_type="text/plain; charset=utf-8",
+    )
+    if wait is not None:
+        response["Retry-After"] = str(max(1, math.ceil(wait)))
+    return response
+
+
+def _render(programme: Programme) -> str:
+    programmes = list(Programme.objects.filter(public_page=True).order_by("-start_year", "partner"))
+    return render_to_string(
+        "public/progress.html",
+        {"page": public_progress(programme), "programmes": programmes},
+    )
+
+
+@login_not_required
+@require_safe
+@csp(PUBLIC_CSP)
+def progress_page(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+    refused = _throttled(request)
+    if refused is not None:
+        return refused
+    if pk is None:
+        programme = Programme.objects.filter(public_page=True).current()
+    else:
+        programme = Programme.objects.filter(pk=pk, public_page=True).first()
+    if programme is None:
+        raise Http404("No public progress page.")
+    key = CACHE_KEY.format(programme=programme.pk)
+    html = cache.get(key)
+    if html is None:
+        html = _render(programme)
+        cache.set(key, html, settings.PUBLIC_PAGE_CACHE_SECONDS)
+    response = HttpResponse(html)
+    # The same for everyone: shared caches may keep it as long as we do.
+    response["Cache-Control"] = f"public, max-age={settings.PUBLIC_PAGE_CACHE_SECONDS}"
+    return response
