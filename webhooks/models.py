@@ -67,13 +67,14 @@ class Delivery(models.Model):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     webhook = models.ForeignKey(Webhook, on_delete=models.CASCADE, related_name="deliveries")
     event = models.CharField(max_length=40, choices=Event.choices)
-    # The activity's or the stock-take's id: the resource is read when first sent.
+    # The activity's or the stock-take's id.
     object_id = models.BigIntegerField()
     occurred_at = models.DateTimeField()
     status = models.CharField(
         max_length=10, choices=Status.choices, default=Status.PENDING, db_index=True
     )
-    # Frozen at the first attempt, so that every retry sends the same bytes and signature.
+    # Written when the event is raised (the resource as it then stood), so that every
+    # attempt sends the same bytes and signature.
     body = models.TextField(blank=True)
     next_attempt_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)

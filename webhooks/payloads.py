@@ -1,9 +1,9 @@
 """What a delivery carries: the resource as the API shows it to the webhook's owner.
 
-Read at the first attempt, by the worker, through the same gate as the API
-(`Activity.objects.visible_to(owner)`); every attempt checks again that the owner may
-still see it, so a record restricted (or deleted from their sight) in the meantime is
-withheld rather than sent.
+Read when the event is raised (after the write commits), through the same gate as the
+API (`Activity.objects.visible_to(owner)`); every attempt of the worker checks again that
+the owner may still see it, so a record restricted (or deleted from their sight) in the
+meantime is withheld rather than sent.
 """
 
 from __future__ import annotations

@@ -352,3 +352,20 @@ def test_a_draft_is_not_sent_to_an_owner_who_may_not_see_drafts(
     with django_capture_on_commit_callbacks(execute=True):
         services.update_activity(activity=draft, user=manager, data={"outcome": "Agreed."})
     assert Delivery.objects.get().status == "withheld" and receiver.received == []
+
+
+def test_returning_and_submitting_in_review_are_updates(
+    manager, editor, japan, receiver, django_capture_on_commit_callbacks
+):
+    webhook = webhook_for(manager, japan, receiver, ["activity.updated", "activity.approved"])
+    activity = ActivityFactory(programme=japan, review_state="submitted", created_by=editor)
+    # Two requests, each committing; the second's change is not in the first's delivery.
+    with django_capture_on_commit_callbacks(execute=True):
+        services.return_activity(activity=activity, user=manager, comment="Add the outcome.")
+    with django_capture_on_commit_callbacks(execute=True):
+        services.submit_activity(activity=activity, user=editor)
+    bodies = [verified(webhook.shown_secret, received) for received in receiver.received]
+    assert [(body["event"], body["data"]["review_state"]) for body in bodies] == [
+        ("activity.updated", "returned"),
+        ("activity.updated", "submitted"),
+    ]
