@@ -21,13 +21,11 @@ from django.utils.html import format_html
 from import_export.admin import ImportExportMixin
 
 from activities.forms import MAX_VERSION, ActivityForm
-from activities.history import changes_since
+from activities.history import changes_since, past_withheld_from
 from activities.imports import IMPORT_FORMATS, ActivityImportForm, ImportRefused
 from activities.models import Activity, Ally, DeletedActivity, Organisation, Releasability
 from activities.querysets import (
     RESTORE_PERMISSIONS,
-    RESTRICTED,
-    VIEW_RESTRICTED,
     deleted_activities,
     releasability_choices,
 )
@@ -367,16 +365,13 @@ class ActivityAdmin(ImportExportMixin, HistoryAdmin):
     history_list_display = ["history_channel"]
 
     def _hide_restricted_history(self, request: HttpRequest, object_id: str) -> None:
-        # simple-history's views read the historical table directly, around get_queryset().
-        if request.user.has_perm(VIEW_RESTRICTED):
-            return
+        # simple-history's views read the historical table directly, around get_queryset():
+        # the one rule for an activity's past (a restricted past, or a draft, is withheld).
         try:
-            ever_restricted = Activity.history.filter(
-                id=unquote(object_id), releasability=RESTRICTED
-            ).exists()
+            withheld = past_withheld_from(request.user, int(unquote(object_id)))
         except (ValueError, ValidationError):
             raise Http404 from None
-        if ever_restricted:
+        if withheld:
             raise Http404
 
     def history_view(self, request: HttpRequest, object_id: str, extra_context=None):

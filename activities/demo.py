@@ -16,7 +16,14 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
-from activities.models import Activity, ActivityStatus, ActivityType, Ally, Releasability
+from activities.models import (
+    Activity,
+    ActivityStatus,
+    ActivityType,
+    Ally,
+    Releasability,
+    ReviewState,
+)
 from goals.models import PartnershipGoal, Programme, StrategicObjective
 
 DEMO_USERNAME = "demo-data"
@@ -123,6 +130,15 @@ def _status_for(rng: random.Random, start: datetime.date, today: datetime.date) 
     )[0]
 
 
+RETURN_COMMENT = "Please name the Allies that took part and add the outcome."
+
+
+def _review_state_for(number: int) -> str:
+    return {0: ReviewState.DRAFT, 1: ReviewState.SUBMITTED, 2: ReviewState.RETURNED}.get(
+        number % 20, ReviewState.APPROVED
+    )
+
+
 def _activities(rng: random.Random, programme: Programme, count: int, user) -> Iterator[Activity]:
     today = timezone.localdate()
     first = datetime.date(programme.start_year, 1, 1)
@@ -152,6 +168,11 @@ def _activities(rng: random.Random, programme: Programme, count: int, user) -> I
             participants=participants,
             women_participants=women,
             outcome=rng.choice(["", "Agreed follow-up actions.", "Report circulated to Allies."]),
+            # Most approved, a few at each other step of the review (without drawing on
+            # `rng`, so the rest of the data stays as the seed always made it).
+            review_state=_review_state_for(number),
+            review_comment=RETURN_COMMENT if _review_state_for(number) == "returned" else "",
+            review_changed_at=now,
             created_by=user,
             updated_by=user,
             created_at=now,

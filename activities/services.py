@@ -299,7 +299,11 @@ def _transition(
         from activities.tasks import notify_author_of_review  # the tasks import services
 
         activity_id, state = activity.pk, activity.review_state
-        transaction.on_commit(lambda: notify_author_of_review.delay(activity_id, state))
+        # robust: the review is committed; a broker or mail server that is down must not
+        # turn it into an error page (the failure is logged).
+        transaction.on_commit(
+            lambda: notify_author_of_review.delay(activity_id, state), robust=True
+        )
     # Approval is an event of its own; submitting and returning change the record's state.
     announce("activity.approved" if name == "approve" else "activity.updated", activity, user)
     return activity

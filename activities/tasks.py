@@ -5,6 +5,9 @@ tasks run in-process."""
 
 from __future__ import annotations
 
+import logging
+from smtplib import SMTPException
+
 from celery import shared_task
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -12,6 +15,8 @@ from django.core.mail import send_mail
 
 from activities import idempotency
 from activities.models import Activity, ReviewState
+
+logger = logging.getLogger(__name__)
 
 
 def page_link(activity: Activity) -> str:
@@ -37,8 +42,8 @@ def review_message(activity: Activity) -> tuple[str, str]:
     return subject, body
 
 
-@shared_task
-def notify_author_of_review(activity_id: int, state: str) -> bool:
+@shared_task(bind=True, max_retries=5)
+def notify_author_of_review(self, activity_id: int, state: str) -> bool:
     """E-mail the author of a record that was approved or returned. Sends nothing when
     mail is off, when the record has since moved on (another review came after), or to
     an author who has no address, is inactive, or may no longer see the record (a
@@ -57,7 +62,13 @@ def notify_author_of_review(activity_id: int, state: str) -> bool:
     if not Activity.objects.visible_to(author).filter(pk=activity_id).exists():
         return False
     subject, body = review_message(activity)
-    send_mail(subject, body, None, [author.email])
+    try:
+        send_mail(subject, body, None, [author.email])
+    except (SMTPException, OSError) as error:
+        if self.request.is_eager:  # in-process (no broker): log it, the review stands
+            logger.warning("Review mail for activity %s not sent: %s", activity_id, error)
+            return False
+        raise self.retry(exc=error, countdown=60) from error
     return True
 
 

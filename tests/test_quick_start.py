@@ -35,6 +35,16 @@ for url in [
     "/api/v1/activities/?pagination=cursor&page_size=5", "/api/v1/assessments/",
 ]:
     statuses[url] = client.get(url).status_code
+# The review on SQLite: submit a draft, return it, submit it again, approve it (the
+# author's mail goes to the console, in-process).
+from activities.models import Activity
+draft = Activity.objects.filter(review_state="draft").first()
+for action, data in [("submit", {}), ("return", {"comment": "Add the Allies."}),
+                     ("submit", {}), ("approve", {})]:
+    draft.refresh_from_db()
+    client.post(f"/activities/{draft.pk}/{action}/", {"version": draft.version, **data})
+draft.refresh_from_db()
+statuses["review"] = draft.review_state
 opened = client.post(f"/stocktakes/new/?programme={japan.pk}", {
     "title": "2025 annual review",
     "period_start": "2025-01-01", "period_end": "2025-12-31",
@@ -66,6 +76,7 @@ def test_the_quick_start_on_sqlite_serves_the_main_pages_and_endpoints(tmp_path)
     env.update(
         DJANGO_SETTINGS_MODULE="itpp.settings",
         DJANGO_DEBUG="true",  # as scripts/write-dev-env writes it
+        DJANGO_EMAIL_URL="consolemail://",  # likewise
         DJANGO_SECRET_KEY=secrets.token_urlsafe(50),
         DATABASE_URL=f"sqlite:///{tmp_path / 'db.sqlite3'}",
     )
@@ -95,6 +106,7 @@ def test_the_quick_start_on_sqlite_serves_the_main_pages_and_endpoints(tmp_path)
             "rate a goal": 302,
             "close it": 302,
             "closed": "closed",
+            "review": "approved",
             "cache": "DatabaseCache: kept",
         }
     )

@@ -111,3 +111,18 @@ def test_a_late_task_does_not_mail_a_state_the_record_has_left(japan, author, ma
     assert notify_author_of_review(record.pk, "returned") is False
     assert notify_author_of_review(record.pk, "approved") is True
     assert len(mailoutbox) == 1
+
+
+def test_a_mail_server_that_is_down_does_not_undo_or_break_the_review(
+    japan, author, manager, client, settings, mailoutbox, django_capture_on_commit_callbacks
+):
+    # Nothing listens on port 9 of loopback: the connection is refused (an OSError).
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", 9, 2
+    record = submitted(japan, author)
+    client.force_login(manager)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(f"/activities/{record.pk}/approve/", {"version": record.version})
+    assert response.status_code == 302
+    record.refresh_from_db()
+    assert record.review_state == "approved"
