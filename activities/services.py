@@ -7,6 +7,7 @@ first (`ActivityForm`, or `ActivitySerializer`, both run `full_clean()` and
 
 from __future__ import annotations
 
+import copy
 import functools
 from collections.abc import Callable, Iterable
 from typing import Any, TypeVar
@@ -19,6 +20,7 @@ from django.utils import timezone
 
 from activities.models import REVIEW_COMMENT_MAX_LENGTH, Activity, Releasability, ReviewState
 from activities.querysets import REVIEW, SEE_DRAFTS, VIEW_RESTRICTED, deleted_activities
+from activities.signals import activity_event
 from goals.models import PartnershipGoal, Programme
 from itpp.history import history_batch, m2m_ids, restorable_version
 
@@ -42,6 +44,16 @@ def batched(function: Callable[..., T]) -> Callable[..., T]:
             return function(*args, **kwargs)
 
     return wrapper
+
+
+def announce(event: str, activity: Activity, user: AbstractBaseUser) -> None:
+    """Send `activity_event` once the caller's transaction commits: a receiver (webhooks)
+    must not tell the world about a write that rolled back. Robust: a failing receiver is
+    logged and does not turn a committed write into an error."""
+    transaction.on_commit(
+        lambda: activity_event.send(sender=Activity, activity=activity, event=event, user=user),
+        robust=True,
+    )
 
 
 def programme_of_goals(goals: Iterable[PartnershipGoal]) -> Programme | None:
@@ -96,6 +108,7 @@ def create_activity(*, user: AbstractBaseUser, data: dict[str, Any]) -> Activity
     activity.save()
     for name, values in links.items():
         getattr(activity, name).set(values)
+    announce("activity.created", activity, user)
     return activity
 
 
@@ -161,6 +174,7 @@ def update_activity(
     activity.save()
     for name, values in links.items():
         getattr(activity, name).set(values)
+    announce("activity.updated", activity, user)
     return activity
 
 
@@ -172,7 +186,9 @@ def delete_activity(
     """Delete an activity (its history keeps it, so it can be restored)."""
     claim_version(activity.pk, expected_version)
     activity._history_user = user  # recorded on the deletion entry
+    as_it_was = copy.copy(activity)  # delete() clears the pk; the event names what went
     activity.delete()
+    announce("activity.deleted", as_it_was, user)
 
 
 @transaction.atomic
@@ -194,6 +210,8 @@ def restore_activity(*, activity_id: int, user: AbstractBaseUser) -> Activity:
     activity.save(force_insert=True)
     for name, ids in m2m_ids(version).items():
         getattr(activity, name).set(ids)
+    # It exists again for whoever follows the log: announced as created, under its old id.
+    announce("activity.created", activity, user)
     return activity
 
 
@@ -286,6 +304,8 @@ def _transition(
         transaction.on_commit(
             lambda: notify_author_of_review.delay(activity_id, state), robust=True
         )
+    # Approval is an event of its own; submitting and returning change the record's state.
+    announce("activity.approved" if name == "approve" else "activity.updated", activity, user)
     return activity
 
 

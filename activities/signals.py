@@ -7,9 +7,16 @@ script, a future bug) from linking an activity to another programme's goals.
 
 from django.core.exceptions import ValidationError
 from django.db.models.signals import m2m_changed
-from django.dispatch import receiver
+from django.dispatch import Signal, receiver
 
 from activities.models import Activity
+
+# What happened to an activity, for the apps above (webhooks), which activities cannot
+# import. Sent by activities.services once the write has committed (never for a write that
+# rolled back), with `activity` (as written; for a deletion, the instance as it was),
+# `event` ("activity.created", "activity.updated", "activity.deleted", "activity.approved")
+# and `user`, who made the change.
+activity_event = Signal()
 
 
 def _guard_same_programme(sender, instance, action, reverse, model, pk_set, **kwargs) -> None:

@@ -5,6 +5,7 @@ variables (or a `.env` file beside manage.py, which `make run` writes for the qu
 start). See docs/configuration.md for the full table.
 """
 
+import ipaddress
 from datetime import timedelta
 from pathlib import Path
 
@@ -65,6 +66,7 @@ INSTALLED_APPS = [
     "reports",
     "feeds",
     "cycle",
+    "webhooks",
 ]
 
 MIDDLEWARE = [
@@ -209,6 +211,16 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
         "schedule": crontab(minute=0, hour=7, day_of_week="mon"),
     },
 }
+# Webhooks (webhooks/network.py) go only to public addresses; these networks (comma-separated
+# CIDRs, e.g. "10.20.0.0/16,fd00:1::/64") are let through too, for receivers inside the
+# deployment's own network. Checked here, so that a typo stops the start.
+WEBHOOK_ALLOWED_NETWORKS = [
+    str(ipaddress.ip_network(cidr.strip(), strict=False))
+    for cidr in env.list("DJANGO_WEBHOOK_ALLOWED_NETWORKS", default=[])
+    if cidr.strip()
+]
+# Seconds a receiver has to answer one delivery attempt (connect and response).
+WEBHOOK_TIMEOUT = 5.0
 # Each worker writes a heartbeat into the shared cache every WORKER_HEARTBEAT_INTERVAL
 # seconds; `/healthz/` says `stale` when the newest is older than
 # WORKER_HEARTBEAT_STALE_AFTER (itpp/heartbeat.py). Not a reason for a 503: the pages work
@@ -461,6 +473,7 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "ActivityTypeEnum": "activities.models.ActivityType",
         "ActivityStatusEnum": "activities.models.ActivityStatus",
+        "WebhookEventEnum": "webhooks.models.Event",
     },
 }
 

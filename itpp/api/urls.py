@@ -25,6 +25,7 @@ urlpatterns = [
     path("", include("feeds.api_urls")),
     path("", include("cycle.api.urls")),
     path("", include("reports.api.urls")),
+    path("", include("webhooks.api.urls")),
     path("schema/", SchemaView.as_view(), name="schema"),
     # A page for people (its script is served separately, so the strict CSP holds);
     # without a session it sends them to the login page, like the site.

@@ -1,0 +1,107 @@
+"""Webhooks: endpoints of other systems that are told what happens in a programme."""
+
+from __future__ import annotations
+
+import secrets
+import uuid
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+
+from goals.models import Programme
+
+
+class Event(models.TextChoices):
+    ACTIVITY_CREATED = "activity.created", "An activity was created (or restored)"
+    ACTIVITY_UPDATED = "activity.updated", "An activity was changed"
+    ACTIVITY_DELETED = "activity.deleted", "An activity was deleted"
+    ACTIVITY_APPROVED = "activity.approved", "An activity was approved in review"
+    STOCKTAKE_CLOSED = "stocktake.closed", "A stock-take was closed"
+
+
+def new_secret() -> str:
+    return secrets.token_hex(32)
+
+
+def validate_events(value: object) -> None:
+    if not isinstance(value, list) or not value:
+        raise ValidationError("Choose at least one event.")
+    unknown = sorted({str(event) for event in value} - set(Event.values))
+    if unknown:
+        raise ValidationError(f"Unknown events: {', '.join(unknown)}.")
+
+
+class Webhook(models.Model):
+    """An endpoint registered by a Programme manager (or an administrator) for the events
+    of one programme. It is sent what its owner may see, and nothing else."""
+
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="webhooks"
+    )
+    programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="webhooks")
+    url = models.URLField(max_length=2000, verbose_name="URL")
+    # A list of Event values (JSON, not an array column: the quick start runs on SQLite).
+    events = models.JSONField(validators=[validate_events])
+    # Kept as is: it signs every delivery. Shown once, in the answer to the registration.
+    secret = models.CharField(max_length=64, default=new_secret, editable=False)
+    active = models.BooleanField(default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return f"{self.url} ({self.programme})"
+
+
+class Delivery(models.Model):
+    """One event for one webhook: sent under one uuid, however many attempts it takes."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Pending (being sent or waiting for a retry)"
+        DELIVERED = "delivered", "Delivered"
+        FAILED = "failed", "Failed (given up after a day of retries)"
+        WITHHELD = "withheld", "Withheld (the owner may not see it, or it is gone)"
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    webhook = models.ForeignKey(Webhook, on_delete=models.CASCADE, related_name="deliveries")
+    event = models.CharField(max_length=40, choices=Event.choices)
+    # The activity's or the stock-take's id.
+    object_id = models.BigIntegerField()
+    occurred_at = models.DateTimeField()
+    status = models.CharField(
+        max_length=10, choices=Status.choices, default=Status.PENDING, db_index=True
+    )
+    # Written when the event is raised (the resource as it then stood), so that every
+    # attempt sends the same bytes and signature.
+    body = models.TextField(blank=True)
+    next_attempt_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "id"]
+        indexes = [models.Index(fields=["webhook", "-created_at"], name="delivery_webhook_newest")]
+
+    def __str__(self) -> str:
+        return f"{self.event} {self.pk} ({self.status})"
+
+
+class Attempt(models.Model):
+    """One POST of a delivery: when, the answer's status code or the error, how long."""
+
+    delivery = models.ForeignKey(Delivery, on_delete=models.CASCADE, related_name="attempts")
+    number = models.PositiveIntegerField()
+    attempted_at = models.DateTimeField()
+    status_code = models.PositiveIntegerField(null=True, blank=True)
+    error = models.CharField(max_length=500, blank=True)
+    duration_ms = models.PositiveIntegerField()
+
+    class Meta:
+        ordering = ["delivery", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["delivery", "number"], name="attempt_number_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"attempt {self.number}: {self.status_code or self.error}"
