@@ -137,8 +137,9 @@ def test_closing_asks_first_then_freezes_the_stocktake(client, manager, stocktak
     assert "is closed: its ratings and the activity counts are frozen" in done.text
     assert "A closed stock-take is a record" in done.text
     assert "Save rating</button>" not in done.text and "Close stock-take…" not in done.text
-    pdf = f"{reverse('reports:pdf', args=[stocktake.programme_id])}?stocktake={stocktake.pk}"
-    assert pdf in done.text
+    # Its PDF is asked of the worker (a report job), not made in the request.
+    job = f"{reverse('reports:create_job', args=[stocktake.programme_id])}?stocktake={stocktake.pk}"
+    assert f'action="{job}"' in done.text
 
 
 def test_a_closed_stocktake_refuses_new_ratings(client, manager, stocktake, goals):
