@@ -29,7 +29,8 @@ def with_visible_activity_counts(
     """The rows annotated with the number of activities `user` may see (`activities_total`),
     each linked activity once, as progress counts them (the link tables hold each pair once;
     a test compares the two)."""
-    visible = Activity.objects.visible_to(user).values("pk")
+    # Counted as progress counts them: drafts never (an Editor sees them, none counts them).
+    visible = Activity.objects.visible_to(user).without_drafts().values("pk")
     counted = queryset.annotate(
         activities_total=Count("activities", filter=Q(activities__in=visible))
     )
