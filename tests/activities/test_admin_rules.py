@@ -81,6 +81,19 @@ def secret(japan, goal, objective):
     )
 
 
+@pytest.fixture
+def draft(japan, goal, objective):
+    # Seen by Editors, counted for no one.
+    return ActivityFactory(
+        programme=japan,
+        title="Draft staff talks",
+        goals=[goal],
+        objectives=[objective],
+        start_date=datetime.date(2024, 5, 1),
+        review_state="draft",
+    )
+
+
 def staff_users(staff_viewer, staff_editor):
     return [staff_viewer, staff_editor]
 
@@ -122,7 +135,7 @@ def changelist_counts(client, url_name: str) -> dict[int, int]:
 
 @pytest.mark.parametrize("role", ["Viewers", "Editors", "Programme managers"])
 def test_goal_and_objective_changelist_counts_equal_the_progress_api(
-    client, role, japan, goal, objective, internal, secret
+    client, role, japan, goal, objective, internal, secret, draft
 ):
     user = UserFactory(is_staff=True, roles=[role])
     client.force_login(user)
