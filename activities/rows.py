@@ -62,7 +62,9 @@ def _links(ids: Sequence[int], fields: Iterable[str]) -> dict[str, dict[int, lis
         by_activity: dict[int, list[Any]] = defaultdict(list)
         pairs = (
             through.objects.filter(activity_id__in=ids)
-            .order_by("activity_id", ordering)
+            # The linked id breaks ties, so that the CSV export's SQL (activities.exports)
+            # can order them the same way.
+            .order_by("activity_id", ordering, column)
             .values_list("activity_id", column)
         )
         for activity_id, value in pairs:
