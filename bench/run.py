@@ -116,8 +116,33 @@ def django_env(url: str, secret: str) -> dict[str, str]:
         # Fair-use throttling would turn the load runs into 429s: measure the app, not it.
         DJANGO_API_RATE_USER="1000000/min",
         DJANGO_API_RATE_EXPORT="1000/min",
+        # A shared cache of the bench's own, which it empties before each cold call (see
+        # `cache_clearer`): the database cache of the bench database, or BENCH_REDIS_URL
+        # (a Redis database number nobody else uses: it is flushed).
+        REDIS_URL=os.environ.get("BENCH_REDIS_URL", ""),
     )
     return env
+
+
+CACHE_TABLE = "itpp_cache"  # itpp/settings.py's database cache, created by migrate
+
+
+def cache_clearer(env: dict[str, str]) -> Callable[[], None]:
+    """Empty the servers' shared cache, so that the next progress or dashboard request is
+    cold (the progress cache, where there is one, holds nothing)."""
+    if env["REDIS_URL"]:
+        import redis
+
+        client = redis.Redis.from_url(env["REDIS_URL"])
+        return lambda: client.flushdb()
+    conn = connect(env["DATABASE_URL"])
+    conn.autocommit = True
+
+    def clear() -> None:
+        with conn.cursor() as cursor:
+            cursor.execute(f"DELETE FROM {CACHE_TABLE}")
+
+    return clear
 
 
 def manage(env: dict[str, str], *args: str) -> str:
@@ -267,14 +292,29 @@ def timed(call: Callable[[], object]) -> float:
     return (time.perf_counter() - started) * 1000
 
 
+class Cold:
+    """A call measured cold: `clear` (not timed) runs before each one."""
+
+    def __init__(self, call: Callable[[], object], clear: Callable[[], None]) -> None:
+        self.call, self.clear = call, clear
+
+    def __call__(self) -> object:
+        self.clear()
+        return self.call()
+
+
 def interleaved(calls: dict[str, Callable[[], object]], repeats: int) -> dict[str, float]:
     """Median milliseconds of each call, run in turn so that noise hits all alike."""
-    for call in calls.values():  # warm caches and connections
+    for call in calls.values():  # warm connections (and the caches of warm calls)
         call()
     samples: dict[str, list[float]] = {name: [] for name in calls}
     for _ in range(repeats):
         for name, call in calls.items():
-            samples[name].append(timed(call))
+            if isinstance(call, Cold):
+                call.clear()
+                samples[name].append(timed(call.call))
+            else:
+                samples[name].append(timed(call))
     return {name: statistics.median(values) for name, values in samples.items()}
 
 
@@ -317,8 +357,11 @@ def floor(name: str) -> str:
     return (FLOORS / f"{name}.sql").read_text()
 
 
-PROGRESS_FLOORS = ("progress_goals", "progress_objectives", "progress_issues")
-DASHBOARD_FLOORS = (*PROGRESS_FLOORS, "dashboard_totals", "dashboard_quarters")
+# What each shows: the progress API its five aggregates (goals, objectives, priority
+# issues, totals, quarters by status); the dashboard the first four and the quarters by type.
+LEVELS = ("progress_goals", "progress_objectives", "progress_issues", "progress_totals")
+PROGRESS_FLOORS = (*LEVELS, "progress_quarters")
+DASHBOARD_FLOORS = (*LEVELS, "dashboard_quarters")
 
 
 def floors(conn, names: tuple[str, ...], programme: int) -> Callable[[], object]:
@@ -444,7 +487,13 @@ def load(port: int, token: str, programme: int, seconds: int) -> list[dict]:
 
 
 def run_size(
-    base_url: str, size: int, repeats: int, load_seconds: int, secret: str, csv_export: bool = True
+    base_url: str,
+    size: int,
+    repeats: int,
+    load_seconds: int,
+    secret: str,
+    csv_export: bool = True,
+    warm: bool = False,
 ) -> tuple[dict, dict]:
     """The figures of one size, and its set-up (environment and token: not for the
     results file)."""
@@ -465,14 +514,18 @@ def run_size(
         .splitlines()[-1]
     )
     figures: dict = {"size": size}
+    clear = cache_clearer(env)
     with gunicorn(env) as (port, _), closing(connect(url)) as conn:
         conn.autocommit = True
+        progress_path = f"/api/v1/progress/?programme={programme}"
+        dashboard_path = f"/?programme={programme}"
         print("  list and progress…", flush=True)
         medians = interleaved(
             {
                 "api_list": api(port, token, f"/api/v1/activities/?{LIST_QUERY}"),
                 "sql_list": sql(conn, floor("list")),
-                "api_progress": api(port, token, f"/api/v1/progress/?programme={programme}"),
+                # Cold: the shared cache emptied first, so a progress cache cannot answer.
+                "api_progress": Cold(api(port, token, progress_path), clear),
                 "sql_progress": floors(conn, PROGRESS_FLOORS, programme),
                 "api_first_page": api(port, token, f"/api/v1/activities/?{FIRST_PAGE_QUERY}"),
                 "api_deep_page": api(
@@ -497,7 +550,7 @@ def run_size(
         print("  pages…", flush=True)
         pages = interleaved(
             {
-                "dashboard": page(port, setup["session"], f"/?programme={programme}"),
+                "dashboard": Cold(page(port, setup["session"], dashboard_path), clear),
                 "sql_dashboard": floors(conn, DASHBOARD_FLOORS, programme),
                 "activity list page": page(port, setup["session"], "/activities/"),
             },
@@ -505,6 +558,19 @@ def run_size(
         )
         figures["pages_ms"] = {k: round(v, 1) for k, v in pages.items()}
         figures["dashboard_ratio"] = pages["dashboard"] / pages["sql_dashboard"]
+        if warm:
+            # The same requests again and again: what a progress cache gives a second reader.
+            print("  warm progress and dashboard…", flush=True)
+            figures["warm_ms"] = {
+                name: round(value, 1)
+                for name, value in interleaved(
+                    {
+                        "api_progress": api(port, token, progress_path),
+                        "dashboard": page(port, setup["session"], dashboard_path),
+                    },
+                    repeats,
+                ).items()
+            }
         figures["page_queries"] = json.loads(
             manage(env, "shell", "-c", QUERY_COUNT_SNIPPET.replace("{user}", BENCH_USER))
             .strip()
@@ -592,6 +658,8 @@ def report(runs: list[dict], scale_ms: dict[str, float] | None) -> dict:
             line(label, verdict(run[key], TARGETS[key]))
         line("medians (ms)", run["medians_ms"])
         line("pages (ms)", run["pages_ms"])
+        if "warm_ms" in run:
+            line("warm (ms)", run["warm_ms"])
         line("queries per page", run["page_queries"])
         if "csv" not in run:
             continue
@@ -656,6 +724,11 @@ def main() -> None:
         help="the static files are collected already (it takes minutes on a busy machine)",
     )
     parser.add_argument(
+        "--warm",
+        action="store_true",
+        help="also time progress and the dashboard warm (repeated, the shared cache kept)",
+    )
+    parser.add_argument(
         "--no-csv",
         action="store_true",
         help="skip the CSV export and its COPY floor (minutes at 1,000,000 on a busy machine)",
@@ -672,7 +745,7 @@ def main() -> None:
             "0",
         )
     measured = [
-        run_size(base, size, args.repeats, args.load_seconds, secret, not args.no_csv)
+        run_size(base, size, args.repeats, args.load_seconds, secret, not args.no_csv, args.warm)
         for size in sorted(args.sizes)
     ]
     runs = [figures for figures, _ in measured]
