@@ -388,21 +388,17 @@ class Discard:
         return len(data)
 
 
-def copy_rows_per_second(url: str, rows: int) -> dict[str, float]:
-    """PostgreSQL's own export of the same columns and `rows` rows: the CSV export's floor."""
-    with closing(connect(url)) as conn, conn.cursor() as cursor:
-        timings = []
-        for _ in range(3):
-            sink = Discard()
-            started = time.perf_counter()
-            cursor.copy_expert(f"COPY ({floor('csv')}) TO STDOUT WITH CSV HEADER", sink)
-            timings.append(time.perf_counter() - started)
-        seconds = statistics.median(timings)
-        return {
-            "rows": rows,
-            "seconds": round(seconds, 2),
-            "rows_per_second": round(rows / seconds),
-        }
+def copy_floor(url: str) -> Callable[[], None]:
+    """PostgreSQL's own export of the export's cells (bench/floors/csv.sql): the floor."""
+    conn = connect(url)
+    conn.autocommit = True
+    query = f"COPY ({floor('csv')}) TO STDOUT WITH CSV HEADER"
+
+    def call() -> None:
+        with conn.cursor() as cursor:
+            cursor.copy_expert(query, Discard())
+
+    return call
 
 
 def worker_peak_kib(master: int) -> int:
@@ -420,27 +416,48 @@ def worker_peak_kib(master: int) -> int:
     return peak
 
 
-def measure_csv(env: dict[str, str], token: str) -> dict[str, float]:
-    # A fresh server, so the peak memory is the export's alone.
+def measure_csv(env: dict[str, str], token: str, url: str, repeats: int) -> dict:
+    """The export of everything over HTTP and the COPY floor, alternated `repeats` times
+    (medians), so that the machine's load hits both alike; the workers' peak memory is
+    taken over the exports, on a fresh server."""
+    bodies: list[bytes] = []
+
+    def export() -> None:
+        status, body = request(port, "/api/v1/activities/?format=csv", headers)
+        if status != 200:
+            raise SystemExit(f"CSV export answered {status}")
+        bodies[:] = [body]  # counted after the timing
+
+    headers = {"Authorization": f"Token {token}"}
+    copy = copy_floor(url)
+    export_seconds, copy_seconds = [], []
     with gunicorn(env) as (port, process):
         api(port, token, "/api/v1/activities/?page_size=1")()
         before = worker_peak_kib(process.pid)
-        started = time.perf_counter()
-        status, body = request(
-            port, "/api/v1/activities/?format=csv", {"Authorization": f"Token {token}"}
-        )
-        elapsed = time.perf_counter() - started
-        if status != 200:
-            raise SystemExit(f"CSV export answered {status}")
-        # Records, not lines: a description may hold line breaks.
-        rows = sum(1 for _ in csv.reader(io.StringIO(body.decode()))) - 1
-        return {
+        for _ in range(repeats):
+            export_seconds.append(timed(export) / 1000)
+            copy_seconds.append(timed(copy) / 1000)
+        peak = worker_peak_kib(process.pid)
+    # Records, not lines: a description may hold line breaks.
+    rows = sum(1 for _ in csv.reader(io.StringIO(bodies[0].decode()))) - 1
+    seconds = statistics.median(export_seconds)
+    floor_seconds = statistics.median(copy_seconds)
+    return {
+        "csv": {
             "rows": rows,
-            "seconds": round(elapsed, 2),
-            "rows_per_second": round(rows / elapsed),
+            "seconds": round(seconds, 2),
+            "all_seconds": [round(value, 2) for value in export_seconds],
+            "rows_per_second": round(rows / seconds),
             "worker_peak_mib_before": round(before / 1024, 1),
-            "worker_peak_mib": round(worker_peak_kib(process.pid) / 1024, 1),
-        }
+            "worker_peak_mib": round(peak / 1024, 1),
+        },
+        "copy": {
+            "rows": rows,
+            "seconds": round(floor_seconds, 2),
+            "all_seconds": [round(value, 2) for value in copy_seconds],
+            "rows_per_second": round(rows / floor_seconds),
+        },
+    }
 
 
 WRK_SCRIPT = ROOT / "bench" / "percentiles.lua"
@@ -494,6 +511,7 @@ def run_size(
     secret: str,
     csv_export: bool = True,
     warm: bool = False,
+    csv_repeats: int = 3,
 ) -> tuple[dict, dict]:
     """The figures of one size, and its set-up (environment and token: not for the
     results file)."""
@@ -581,8 +599,7 @@ def run_size(
     if not csv_export:
         return figures, setup
     print("  CSV export…", flush=True)
-    figures["csv"] = measure_csv(env, token)
-    figures["copy"] = copy_rows_per_second(url, figures["csv"]["rows"])
+    figures.update(measure_csv(env, token, url, csv_repeats))
     figures["csv_copy_share"] = (
         figures["csv"]["rows_per_second"] / figures["copy"]["rows_per_second"]
     )
@@ -724,6 +741,12 @@ def main() -> None:
         help="the static files are collected already (it takes minutes on a busy machine)",
     )
     parser.add_argument(
+        "--csv-repeats",
+        type=int,
+        default=3,
+        help="exports of everything, each followed by the COPY floor (medians)",
+    )
+    parser.add_argument(
         "--warm",
         action="store_true",
         help="also time progress and the dashboard warm (repeated, the shared cache kept)",
@@ -745,7 +768,16 @@ def main() -> None:
             "0",
         )
     measured = [
-        run_size(base, size, args.repeats, args.load_seconds, secret, not args.no_csv, args.warm)
+        run_size(
+            base,
+            size,
+            args.repeats,
+            args.load_seconds,
+            secret,
+            not args.no_csv,
+            args.warm,
+            args.csv_repeats,
+        )
         for size in sorted(args.sizes)
     ]
     runs = [figures for figures, _ in measured]
