@@ -16,6 +16,7 @@ from datetime import date, datetime
 from typing import Any
 
 from django.contrib.auth import get_user_model
+from django.db import connections
 from django.db.models import OuterRef, QuerySet, Subquery
 from django.utils import timezone
 
@@ -88,30 +89,72 @@ def _shape(
     return rows
 
 
-def records(queryset: QuerySet[Activity], fields: Sequence[str]) -> QuerySet:
-    """The `.values()` queryset holding the non-link fields (e.g. for a paginator)."""
+def _inline_key(name: str) -> str:
+    return f"{name}__inline"
+
+
+def _inline_links(queryset: QuerySet[Activity], fields: Sequence[str]) -> dict[str, Any]:
+    """On PostgreSQL, each link field as an array subquery of the row (in the order of
+    `_links`): a page then takes one query instead of four. Each is an index-only scan
+    of the link table's (activity, item) index per row; over a page of 100 that costs less
+    than the three round trips it saves (each several milliseconds on a busy server)."""
+    if connections[queryset.db].vendor != "postgresql":
+        return {}
+    from django.contrib.postgres.expressions import ArraySubquery
+
+    found = {}
+    for name in fields:
+        if name in LINKS:
+            through, column, ordering = LINKS[name]
+            linked = through.objects.filter(activity_id=OuterRef("pk"))
+            found[_inline_key(name)] = ArraySubquery(
+                linked.order_by(ordering, column).values(column)
+            )
+    return found
+
+
+def records(
+    queryset: QuerySet[Activity], fields: Sequence[str], *, inline_links: bool = False
+) -> QuerySet:
+    """The `.values()` queryset holding the non-link fields (e.g. for a paginator), and
+    with `inline_links` the links too where the database can (see `_inline_links`)."""
     columns = [PATHS.get(name, name) for name in fields if name not in LINKS]
     usernames = {
         name: Subquery(get_user_model().objects.filter(pk=OuterRef(column)).values("username")[:1])
         for name, column in USERNAMES.items()
         if name in columns
     }
+    links = _inline_links(queryset, fields) if inline_links else {}
     return (
-        queryset.prefetch_related(None).select_related(None).annotate(**usernames).values(*columns)
+        queryset.prefetch_related(None)
+        .select_related(None)
+        .annotate(**usernames, **links)
+        .values(*columns, *links)
     )
 
 
 def rows_from_records(found: Iterable[dict[str, Any]], fields: Sequence[str]) -> list[dict]:
-    """Records read with `records()` as API rows, with one query per link table."""
+    """Records read with `records()` as API rows, with one query per link table unless
+    the records hold their links already."""
     found = list(found)
+    link_fields = [name for name in fields if name in LINKS]
+    if found and link_fields and _inline_key(link_fields[0]) in found[0]:
+        links = {
+            name: {record["id"]: record[_inline_key(name)] for record in found}
+            for name in link_fields
+        }
+        return _shape(found, fields, links)
     ids = [record["id"] for record in found]
-    links = _links(ids, [name for name in fields if name in LINKS]) if ids else {}
+    links = _links(ids, link_fields) if ids else {}
     return _shape(found, fields, links)
 
 
-def activity_rows(queryset: QuerySet[Activity], fields: Sequence[str]) -> list[dict[str, Any]]:
-    """The activities of `queryset` (e.g. one page) as API rows: 1 + one query per link."""
-    return rows_from_records(records(queryset, fields), fields)
+def activity_rows(
+    queryset: QuerySet[Activity], fields: Sequence[str], *, inline_links: bool = False
+) -> list[dict[str, Any]]:
+    """The activities of `queryset` (e.g. one page) as API rows: 1 + one query per link
+    (one query in all with `inline_links`, on PostgreSQL)."""
+    return rows_from_records(records(queryset, fields, inline_links=inline_links), fields)
 
 
 def iter_activity_rows(

@@ -40,6 +40,7 @@ def test_rows_match_the_serializer_field_for_field(japan):
     expected = as_json(ActivitySerializer(queryset, many=True).data)
     assert as_json(activity_rows(queryset, fields)) == expected
     assert as_json(list(iter_activity_rows(queryset, fields, chunk_size=1))) == expected
+    assert as_json(activity_rows(queryset, fields, inline_links=True)) == expected
 
 
 def test_rows_use_one_query_per_table_whatever_the_number_of_rows(japan, django_assert_num_queries):
@@ -48,3 +49,13 @@ def test_rows_use_one_query_per_table_whatever_the_number_of_rows(japan, django_
     fields = ActivitySerializer.Meta.fields
     with django_assert_num_queries(4):  # activities + goals + objectives + allies
         assert len(activity_rows(Activity.objects.all()[:25], fields)) == 25
+
+
+def test_rows_with_inline_links_take_one_query_on_postgresql(japan, django_assert_num_queries):
+    for number in range(30):
+        ActivityFactory(programme=japan, title=f"Row {number}", allies=["FR", "DE"])
+    fields = ActivitySerializer.Meta.fields
+    with django_assert_num_queries(1):  # the links are array subqueries of the page's rows
+        found = activity_rows(Activity.objects.all()[:25], fields, inline_links=True)
+    assert len(found) == 25
+    assert all(row["allies"] == ["FR", "DE"] for row in found)  # by name: France, Germany
