@@ -8,7 +8,10 @@ interleaving the compared requests and taking medians so that the machine's nois
 - the activity list (100 rows, filtered and ordered) over the API ÷ a hand-written query
   that returns the same page as JSON with its count;
 - the progress endpoint ÷ the GROUP BY queries it needs; the dashboard ÷ the aggregates it
-  shows; the CSV export's rows per second ÷ those of PostgreSQL's COPY of the same columns.
+  shows; both cold (the servers' shared cache emptied before each timed request, so that a
+  progress cache cannot answer; `--warm` adds them repeated with the cache kept);
+- the CSV export's rows per second ÷ those of PostgreSQL's COPY of the same cells,
+  alternated.
 
 Every floor is the fastest SQL found for the same result, in bench/floors/ (see its
 README), and everything is measured as a Viewer, whose reads carry the visibility condition.
