@@ -16,6 +16,7 @@ from datetime import date, datetime
 from typing import Any
 
 from django.contrib.auth import get_user_model
+from django.db import connections
 from django.db.models import OuterRef, QuerySet, Subquery
 from django.utils import timezone
 
@@ -62,7 +63,9 @@ def _links(ids: Sequence[int], fields: Iterable[str]) -> dict[str, dict[int, lis
         by_activity: dict[int, list[Any]] = defaultdict(list)
         pairs = (
             through.objects.filter(activity_id__in=ids)
-            .order_by("activity_id", ordering)
+            # The linked id breaks ties, so that the CSV export's SQL (activities.exports)
+            # can order them the same way.
+            .order_by("activity_id", ordering, column)
             .values_list("activity_id", column)
         )
         for activity_id, value in pairs:
@@ -86,6 +89,31 @@ def _shape(
     return rows
 
 
+def _array_links(
+    ids: Sequence[int], fields: Sequence[str], using: str
+) -> dict[str, dict[int, list[Any]]]:
+    """On PostgreSQL, every link field of the activities `ids` in one query: an array
+    subquery per field (in the order of `_links`), each an index-only scan of the link
+    table's (activity, item) index. A page then takes two queries instead of four; on a
+    busy server each round trip costs several milliseconds. The page is read first and its
+    links after: as subqueries of the page's own query they would be run for every row an
+    `OFFSET` skips (a last page at 100,000 took 6.5 s instead of 0.5 s)."""
+    from django.contrib.postgres.expressions import ArraySubquery
+
+    arrays = {}
+    for name in fields:
+        through, column, ordering = LINKS[name]
+        linked = through.objects.filter(activity_id=OuterRef("pk"))
+        arrays[name] = ArraySubquery(linked.order_by(ordering, column).values(column))
+    # Names the model's fields do not use, so that the annotations can be made.
+    aliases = {f"{name}_linked": array for name, array in arrays.items()}
+    found: dict[str, dict[int, list[Any]]] = {name: {} for name in fields}
+    for row in Activity.objects.using(using).filter(pk__in=ids).values("pk", **aliases):
+        for name in fields:
+            found[name][row["pk"]] = row[f"{name}_linked"]
+    return found
+
+
 def records(queryset: QuerySet[Activity], fields: Sequence[str]) -> QuerySet:
     """The `.values()` queryset holding the non-link fields (e.g. for a paginator)."""
     columns = [PATHS.get(name, name) for name in fields if name not in LINKS]
@@ -99,17 +127,27 @@ def records(queryset: QuerySet[Activity], fields: Sequence[str]) -> QuerySet:
     )
 
 
-def rows_from_records(found: Iterable[dict[str, Any]], fields: Sequence[str]) -> list[dict]:
-    """Records read with `records()` as API rows, with one query per link table."""
+def rows_from_records(
+    found: Iterable[dict[str, Any]], fields: Sequence[str], using: str = "default"
+) -> list[dict]:
+    """Records read with `records()` as API rows: their links in one more query on
+    PostgreSQL (`_array_links`), one per link table elsewhere."""
     found = list(found)
     ids = [record["id"] for record in found]
-    links = _links(ids, [name for name in fields if name in LINKS]) if ids else {}
+    link_fields = [name for name in fields if name in LINKS]
+    if not ids or not link_fields:
+        links: dict[str, dict[int, list[Any]]] = {}
+    elif connections[using].vendor == "postgresql":
+        links = _array_links(ids, link_fields, using)
+    else:
+        links = _links(ids, link_fields)
     return _shape(found, fields, links)
 
 
 def activity_rows(queryset: QuerySet[Activity], fields: Sequence[str]) -> list[dict[str, Any]]:
-    """The activities of `queryset` (e.g. one page) as API rows: 1 + one query per link."""
-    return rows_from_records(records(queryset, fields), fields)
+    """The activities of `queryset` (e.g. one page) as API rows: 2 queries on PostgreSQL,
+    else 1 + one per link."""
+    return rows_from_records(records(queryset, fields), fields, queryset.db)
 
 
 def iter_activity_rows(

@@ -8,7 +8,10 @@ interleaving the compared requests and taking medians so that the machine's nois
 - the activity list (100 rows, filtered and ordered) over the API ÷ a hand-written query
   that returns the same page as JSON with its count;
 - the progress endpoint ÷ the GROUP BY queries it needs; the dashboard ÷ the aggregates it
-  shows; the CSV export's rows per second ÷ those of PostgreSQL's COPY of the same columns.
+  shows; both cold (the servers' shared cache emptied before each timed request, so that a
+  progress cache cannot answer; `--warm` adds them repeated with the cache kept);
+- the CSV export's rows per second ÷ those of PostgreSQL's COPY of the same cells,
+  alternated.
 
 Every floor is the fastest SQL found for the same result, in bench/floors/ (see its
 README), and everything is measured as a Viewer, whose reads carry the visibility condition.
@@ -119,8 +122,33 @@ def django_env(url: str, secret: str) -> dict[str, str]:
         # The ratios are of cold requests: the progress cache would answer repeats from the
         # shared cache (its warm figures: bench/progress_cache.py).
         PROGRESS_CACHE_SECONDS="0",
+        # A shared cache of the bench's own, which it empties before each cold call (see
+        # `cache_clearer`): the database cache of the bench database, or BENCH_REDIS_URL
+        # (a Redis database number nobody else uses: it is flushed).
+        REDIS_URL=os.environ.get("BENCH_REDIS_URL", ""),
     )
     return env
+
+
+CACHE_TABLE = "itpp_cache"  # itpp/settings.py's database cache, created by migrate
+
+
+def cache_clearer(env: dict[str, str]) -> Callable[[], None]:
+    """Empty the servers' shared cache, so that the next progress or dashboard request is
+    cold (the progress cache, where there is one, holds nothing)."""
+    if env["REDIS_URL"]:
+        import redis
+
+        client = redis.Redis.from_url(env["REDIS_URL"])
+        return lambda: client.flushdb()
+    conn = connect(env["DATABASE_URL"])
+    conn.autocommit = True
+
+    def clear() -> None:
+        with conn.cursor() as cursor:
+            cursor.execute(f"DELETE FROM {CACHE_TABLE}")
+
+    return clear
 
 
 def manage(env: dict[str, str], *args: str) -> str:
@@ -270,14 +298,29 @@ def timed(call: Callable[[], object]) -> float:
     return (time.perf_counter() - started) * 1000
 
 
+class Cold:
+    """A call measured cold: `clear` (not timed) runs before each one."""
+
+    def __init__(self, call: Callable[[], object], clear: Callable[[], None]) -> None:
+        self.call, self.clear = call, clear
+
+    def __call__(self) -> object:
+        self.clear()
+        return self.call()
+
+
 def interleaved(calls: dict[str, Callable[[], object]], repeats: int) -> dict[str, float]:
     """Median milliseconds of each call, run in turn so that noise hits all alike."""
-    for call in calls.values():  # warm caches and connections
+    for call in calls.values():  # warm connections (and the caches of warm calls)
         call()
     samples: dict[str, list[float]] = {name: [] for name in calls}
     for _ in range(repeats):
         for name, call in calls.items():
-            samples[name].append(timed(call))
+            if isinstance(call, Cold):
+                call.clear()
+                samples[name].append(timed(call.call))
+            else:
+                samples[name].append(timed(call))
     return {name: statistics.median(values) for name, values in samples.items()}
 
 
@@ -320,8 +363,11 @@ def floor(name: str) -> str:
     return (FLOORS / f"{name}.sql").read_text()
 
 
-PROGRESS_FLOORS = ("progress_goals", "progress_objectives", "progress_issues")
-DASHBOARD_FLOORS = (*PROGRESS_FLOORS, "dashboard_totals", "dashboard_quarters")
+# What each shows: the progress API its five aggregates (goals, objectives, priority
+# issues, totals, quarters by status); the dashboard the first four and the quarters by type.
+LEVELS = ("progress_goals", "progress_objectives", "progress_issues", "progress_totals")
+PROGRESS_FLOORS = (*LEVELS, "progress_quarters")
+DASHBOARD_FLOORS = (*LEVELS, "dashboard_quarters")
 
 
 def floors(conn, names: tuple[str, ...], programme: int) -> Callable[[], object]:
@@ -348,21 +394,17 @@ class Discard:
         return len(data)
 
 
-def copy_rows_per_second(url: str, rows: int) -> dict[str, float]:
-    """PostgreSQL's own export of the same columns and `rows` rows: the CSV export's floor."""
-    with closing(connect(url)) as conn, conn.cursor() as cursor:
-        timings = []
-        for _ in range(3):
-            sink = Discard()
-            started = time.perf_counter()
-            cursor.copy_expert(f"COPY ({floor('csv')}) TO STDOUT WITH CSV HEADER", sink)
-            timings.append(time.perf_counter() - started)
-        seconds = statistics.median(timings)
-        return {
-            "rows": rows,
-            "seconds": round(seconds, 2),
-            "rows_per_second": round(rows / seconds),
-        }
+def copy_floor(url: str) -> Callable[[], None]:
+    """PostgreSQL's own export of the export's cells (bench/floors/csv.sql): the floor."""
+    conn = connect(url)
+    conn.autocommit = True
+    query = f"COPY ({floor('csv')}) TO STDOUT WITH CSV HEADER"
+
+    def call() -> None:
+        with conn.cursor() as cursor:
+            cursor.copy_expert(query, Discard())
+
+    return call
 
 
 def worker_peak_kib(master: int) -> int:
@@ -380,27 +422,48 @@ def worker_peak_kib(master: int) -> int:
     return peak
 
 
-def measure_csv(env: dict[str, str], token: str) -> dict[str, float]:
-    # A fresh server, so the peak memory is the export's alone.
+def measure_csv(env: dict[str, str], token: str, url: str, repeats: int) -> dict:
+    """The export of everything over HTTP and the COPY floor, alternated `repeats` times
+    (medians), so that the machine's load hits both alike; the workers' peak memory is
+    taken over the exports, on a fresh server."""
+    bodies: list[bytes] = []
+
+    def export() -> None:
+        status, body = request(port, "/api/v1/activities/?format=csv", headers)
+        if status != 200:
+            raise SystemExit(f"CSV export answered {status}")
+        bodies[:] = [body]  # counted after the timing
+
+    headers = {"Authorization": f"Token {token}"}
+    copy = copy_floor(url)
+    export_seconds, copy_seconds = [], []
     with gunicorn(env) as (port, process):
         api(port, token, "/api/v1/activities/?page_size=1")()
         before = worker_peak_kib(process.pid)
-        started = time.perf_counter()
-        status, body = request(
-            port, "/api/v1/activities/?format=csv", {"Authorization": f"Token {token}"}
-        )
-        elapsed = time.perf_counter() - started
-        if status != 200:
-            raise SystemExit(f"CSV export answered {status}")
-        # Records, not lines: a description may hold line breaks.
-        rows = sum(1 for _ in csv.reader(io.StringIO(body.decode()))) - 1
-        return {
+        for _ in range(repeats):
+            export_seconds.append(timed(export) / 1000)
+            copy_seconds.append(timed(copy) / 1000)
+        peak = worker_peak_kib(process.pid)
+    # Records, not lines: a description may hold line breaks.
+    rows = sum(1 for _ in csv.reader(io.StringIO(bodies[0].decode()))) - 1
+    seconds = statistics.median(export_seconds)
+    floor_seconds = statistics.median(copy_seconds)
+    return {
+        "csv": {
             "rows": rows,
-            "seconds": round(elapsed, 2),
-            "rows_per_second": round(rows / elapsed),
+            "seconds": round(seconds, 2),
+            "all_seconds": [round(value, 2) for value in export_seconds],
+            "rows_per_second": round(rows / seconds),
             "worker_peak_mib_before": round(before / 1024, 1),
-            "worker_peak_mib": round(worker_peak_kib(process.pid) / 1024, 1),
-        }
+            "worker_peak_mib": round(peak / 1024, 1),
+        },
+        "copy": {
+            "rows": rows,
+            "seconds": round(floor_seconds, 2),
+            "all_seconds": [round(value, 2) for value in copy_seconds],
+            "rows_per_second": round(rows / floor_seconds),
+        },
+    }
 
 
 WRK_SCRIPT = ROOT / "bench" / "percentiles.lua"
@@ -447,7 +510,14 @@ def load(port: int, token: str, programme: int, seconds: int) -> list[dict]:
 
 
 def run_size(
-    base_url: str, size: int, repeats: int, load_seconds: int, secret: str, csv_export: bool = True
+    base_url: str,
+    size: int,
+    repeats: int,
+    load_seconds: int,
+    secret: str,
+    csv_export: bool = True,
+    warm: bool = False,
+    csv_repeats: int = 3,
 ) -> tuple[dict, dict]:
     """The figures of one size, and its set-up (environment and token: not for the
     results file)."""
@@ -468,14 +538,18 @@ def run_size(
         .splitlines()[-1]
     )
     figures: dict = {"size": size}
+    clear = cache_clearer(env)
     with gunicorn(env) as (port, _), closing(connect(url)) as conn:
         conn.autocommit = True
+        progress_path = f"/api/v1/progress/?programme={programme}"
+        dashboard_path = f"/?programme={programme}"
         print("  list and progress…", flush=True)
         medians = interleaved(
             {
                 "api_list": api(port, token, f"/api/v1/activities/?{LIST_QUERY}"),
                 "sql_list": sql(conn, floor("list")),
-                "api_progress": api(port, token, f"/api/v1/progress/?programme={programme}"),
+                # Cold: the shared cache emptied first, so a progress cache cannot answer.
+                "api_progress": Cold(api(port, token, progress_path), clear),
                 "sql_progress": floors(conn, PROGRESS_FLOORS, programme),
                 "api_first_page": api(port, token, f"/api/v1/activities/?{FIRST_PAGE_QUERY}"),
                 "api_deep_page": api(
@@ -500,7 +574,7 @@ def run_size(
         print("  pages…", flush=True)
         pages = interleaved(
             {
-                "dashboard": page(port, setup["session"], f"/?programme={programme}"),
+                "dashboard": Cold(page(port, setup["session"], dashboard_path), clear),
                 "sql_dashboard": floors(conn, DASHBOARD_FLOORS, programme),
                 "activity list page": page(port, setup["session"], "/activities/"),
             },
@@ -508,6 +582,19 @@ def run_size(
         )
         figures["pages_ms"] = {k: round(v, 1) for k, v in pages.items()}
         figures["dashboard_ratio"] = pages["dashboard"] / pages["sql_dashboard"]
+        if warm:
+            # The same requests again and again: what a progress cache gives a second reader.
+            print("  warm progress and dashboard…", flush=True)
+            figures["warm_ms"] = {
+                name: round(value, 1)
+                for name, value in interleaved(
+                    {
+                        "api_progress": api(port, token, progress_path),
+                        "dashboard": page(port, setup["session"], dashboard_path),
+                    },
+                    repeats,
+                ).items()
+            }
         figures["page_queries"] = json.loads(
             manage(env, "shell", "-c", QUERY_COUNT_SNIPPET.replace("{user}", BENCH_USER))
             .strip()
@@ -518,8 +605,7 @@ def run_size(
     if not csv_export:
         return figures, setup
     print("  CSV export…", flush=True)
-    figures["csv"] = measure_csv(env, token)
-    figures["copy"] = copy_rows_per_second(url, figures["csv"]["rows"])
+    figures.update(measure_csv(env, token, url, csv_repeats))
     figures["csv_copy_share"] = (
         figures["csv"]["rows_per_second"] / figures["copy"]["rows_per_second"]
     )
@@ -595,6 +681,8 @@ def report(runs: list[dict], scale_ms: dict[str, float] | None) -> dict:
             line(label, verdict(run[key], TARGETS[key]))
         line("medians (ms)", run["medians_ms"])
         line("pages (ms)", run["pages_ms"])
+        if "warm_ms" in run:
+            line("warm (ms)", run["warm_ms"])
         line("queries per page", run["page_queries"])
         if "csv" not in run:
             continue
@@ -659,6 +747,17 @@ def main() -> None:
         help="the static files are collected already (it takes minutes on a busy machine)",
     )
     parser.add_argument(
+        "--csv-repeats",
+        type=int,
+        default=3,
+        help="exports of everything, each followed by the COPY floor (medians)",
+    )
+    parser.add_argument(
+        "--warm",
+        action="store_true",
+        help="also time progress and the dashboard warm (repeated, the shared cache kept)",
+    )
+    parser.add_argument(
         "--no-csv",
         action="store_true",
         help="skip the CSV export and its COPY floor (minutes at 1,000,000 on a busy machine)",
@@ -675,7 +774,16 @@ def main() -> None:
             "0",
         )
     measured = [
-        run_size(base, size, args.repeats, args.load_seconds, secret, not args.no_csv)
+        run_size(
+            base,
+            size,
+            args.repeats,
+            args.load_seconds,
+            secret,
+            not args.no_csv,
+            args.warm,
+            args.csv_repeats,
+        )
         for size in sorted(args.sizes)
     ]
     runs = [figures for figures, _ in measured]

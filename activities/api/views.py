@@ -333,7 +333,7 @@ class ActivityViewSet(ModelViewSet):
         # Lists read plain rows (activities.rows), not serializer objects: the same JSON
         # (tested) at a fraction of the cost per row.
         page = self.paginate_queryset(rows.records(queryset, fields))
-        return self.get_paginated_response(rows.rows_from_records(page, fields))
+        return self.get_paginated_response(rows.rows_from_records(page, fields, queryset.db))
 
     def csv_response(self, queryset: QuerySet[Activity]) -> StreamingHttpResponse:
         # The same file as the list page's export, hence an import template.

@@ -14,7 +14,12 @@ from activities import services
 from activities.exports import BOM, COLUMNS, escape_formula, unescape_formula
 from activities.models import Activity
 from tests.activities.importing import confirm, preview, row_errors
-from tests.factories import ActivityFactory, UserFactory
+from tests.factories import (
+    ActivityFactory,
+    PartnershipGoalFactory,
+    ProgrammeFactory,
+    UserFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -241,3 +246,90 @@ def test_the_preview_shows_what_a_row_changes_in_the_links(client, staff_editor,
     assert "EE" in allies and "PL" in allies
     logged[0].refresh_from_db()
     assert sorted(logged[0].allies.values_list("code", flat=True)) == ["DE", "EE", "FR"]
+
+
+# --------------------------------------------------------------- PostgreSQL's fast path
+
+
+@pytest.fixture
+def awkward(japan):
+    """Activities with every cell the two export paths could write differently."""
+    other = ProgrammeFactory(partner='=Evil, "Inc"\nLtd')
+    goals = list(japan.partnership_goals.order_by("order"))
+    objectives = list(japan.strategic_objectives.order_by("number"))
+    other_goal = PartnershipGoalFactory(programme=other, title="-minus, first")
+    texts = ["=1+1", "+1", "-1", "@x", "\tx", "\rx", "'x", 'a "quoted", text', "two\r\nlines"]
+    made = [
+        ActivityFactory(
+            programme=japan,
+            title=text,
+            location=texts[-1 - n],
+            lead_organisation=text[::-1],
+            description=f"{text}\n{JAPANESE}",
+            outcome="" if n % 2 else text,
+            goals=goals[n % 5 : n % 5 + 1 + n % 3],
+            objectives=objectives[: n % 3],
+            allies=["FR", "DE", "EE"][: n % 4],
+            participants=None if n % 2 else 10 * n,
+            women_participants=None if n % 2 else n,
+            end_date=None if n % 3 else datetime.date(2024, 6, 30),
+            releasability=["public", "internal", "restricted"][n % 3],
+        )
+        for n, text in enumerate(texts)
+    ]
+    made.append(ActivityFactory(programme=other, goals=[other_goal], title="elsewhere"))
+    # Times in winter and summer, with and without microseconds.
+    for activity, moment in zip(
+        made,
+        [
+            datetime.datetime(2025, 1, 15, 23, 30, tzinfo=datetime.UTC),
+            datetime.datetime(2025, 7, 1, 22, 59, 59, 123456, tzinfo=datetime.UTC),
+            datetime.datetime(2024, 3, 31, 0, 59, 59, 1, tzinfo=datetime.UTC),
+        ]
+        * 4,
+        strict=False,
+    ):
+        Activity.objects.filter(pk=activity.pk).update(updated_at=moment)
+    return made
+
+
+@pytest.mark.parametrize(
+    "zone", ["Europe/Brussels", "UTC", "America/St_Johns", "Asia/Kolkata", "Pacific/Chatham"]
+)
+def test_postgresql_writes_the_same_bytes_as_the_portable_export(awkward, zone):
+    from django.utils import timezone
+
+    from activities.exports import activities_csv_lines, uses_postgres_path
+
+    queryset = Activity.objects.all()
+    assert uses_postgres_path(queryset)
+    with timezone.override(zone):
+        for ordered in (queryset, queryset.order_by("title", "-id"), queryset.filter(pk=0)):
+            fast = "".join(activities_csv_lines(ordered))
+            portable = "".join(activities_csv_lines(ordered, portable=True))
+            assert fast == portable
+    rows = list(csv.reader(io.StringIO(fast)))
+    assert len(rows) == 1  # the header, for the empty queryset
+    everything = list(csv.DictReader(io.StringIO("".join(activities_csv_lines(queryset)))))
+    assert len(everything) == len(awkward)
+    assert {r["title"] for r in everything} >= {"'=1+1", "'-1", "'\tx", "'\rx", "''x"}
+
+
+def test_the_bench_copy_floor_gives_the_cells_of_the_viewers_export(client, viewer, awkward):
+    """bench/floors/csv.sql is what the export is measured against: the same cells."""
+    from pathlib import Path
+
+    from django.db import connection
+
+    floor = (Path(__file__).parents[2] / "bench" / "floors" / "csv.sql").read_text()
+    sink = io.StringIO()
+    with connection.cursor() as cursor:
+        cursor.cursor.copy_expert(f"COPY ({floor}) TO STDOUT WITH CSV HEADER", sink)
+    client.force_login(viewer)
+    response = client.get("/api/v1/activities/?format=csv")
+    export = b"".join(response.streaming_content).decode("utf-8-sig")
+    floor_rows = list(csv.reader(io.StringIO(sink.getvalue())))
+    export_rows = list(csv.reader(io.StringIO(export)))
+    assert floor_rows[0] == COLUMNS
+    assert len(export_rows) == len(awkward) - 3 + 1  # three restricted, one header
+    assert floor_rows == export_rows
