@@ -23,11 +23,9 @@ from urllib.parse import urlsplit, urlunsplit
 import pytest
 import redis
 import requests
-from django.urls import Resolver404, resolve
 from knox.models import AuthToken
 
 from goals.models import PartnershipGoal, StockTake
-from itpp.api.views import not_found
 from tests.factories import UserFactory, running_programme
 from tests.gunicorn_server import celery_worker, current_database_url, gunicorn, stop
 
@@ -126,18 +124,7 @@ def api(token: str) -> dict[str, str]:
 
 
 # --- report jobs ---------------------------------------------------------------------------
-# TODO(coordinator): the report jobs come with the reportjobs branch; these helpers speak the
-# API issue 13 gives it. Once `POST /api/v1/reports/` exists the check below runs by itself
-# (see reports_api_available); adjust the helpers if the merged API differs.
-
-
-def reports_api_available() -> bool:
-    """Whether a view of its own serves `/api/v1/reports/` (not the API's catch-all 404)."""
-    try:
-        match = resolve("/api/v1/reports/")
-    except Resolver404:
-        return False
-    return match.func is not not_found
+# `POST /api/v1/reports/` → 202 with the job's URL; `GET` on it → status, progress, download.
 
 
 def request_report_job(base: str, token: str, programme: int, fmt: str) -> str:
@@ -262,8 +249,7 @@ def test_two_instances_and_a_worker_behave_as_one(cluster, settings):
     assert closed.snapshot["all"]["totals"]["total"] == before + 1
     assert "Closed on" in session.get(f"{cluster.a}{page}", timeout=30).text
 
-    if reports_api_available():
-        check_report_job(cluster, token, programme.pk)
+    check_report_job(cluster, token, programme.pk)
 
     # The worker stops: both instances say its heartbeat is stale, and still answer 200.
     stop(cluster.worker)
