@@ -14,6 +14,7 @@ from django.template.loader import render_to_string
 from django.views.decorators.http import require_safe
 
 from goals.models import Programme
+from progress import cache as progress_cache
 from public.data import public_progress
 from public.throttling import PublicPageThrottle
 
@@ -27,7 +28,7 @@ PUBLIC_CSP = {
     "form-action": ["'none'"],
     "frame-ancestors": ["'none'"],
 }
-CACHE_KEY = "public-page:{programme}"
+CACHE_KEY = "public-page:{programme}:v{version}"
 
 
 def _throttled(request: HttpRequest) -> HttpResponse | None:
@@ -66,11 +67,17 @@ def progress_page(request: HttpRequest, pk: int | None = None) -> HttpResponse:
         programme = Programme.objects.filter(pk=pk, public_page=True).first()
     if programme is None:
         raise Http404("No public progress page.")
-    key = CACHE_KEY.format(programme=programme.pk)
-    html = cache.get(key)
+    # Under the progress data version, which every write bumps: a change shows at once, and
+    # the lifetime only bounds how long an unused page is kept.
+    try:
+        key = CACHE_KEY.format(programme=programme.pk, version=progress_cache.data_version())
+        html = cache.get(key)
+    except Exception:  # the cache is down: answer uncached, as progress does
+        key, html = None, None
     if html is None:
         html = _render(programme)
-        cache.set(key, html, settings.PUBLIC_PAGE_CACHE_SECONDS)
+        if key is not None:
+            cache.set(key, html, settings.PUBLIC_PAGE_CACHE_SECONDS)
     response = HttpResponse(html)
     # The same for everyone: shared caches may keep it as long as we do.
     response["Cache-Control"] = f"public, max-age={settings.PUBLIC_PAGE_CACHE_SECONDS}"
