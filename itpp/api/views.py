@@ -28,12 +28,24 @@ class AtomicHandlerMixin:
     not at all.
     """
 
+    # Viewset actions that only read (e.g. "list"): for a safe method they run without the
+    # transaction, which saves its BEGIN and COMMIT, two round trips to the database per
+    # request (see docs/performance.md). At READ COMMITTED a transaction gives each
+    # statement its own snapshot anyway, so their answers are the same; a write in such an
+    # action would be a bug (and would still be atomic on its own).
+    read_only_actions: frozenset[str] = frozenset()
+
     @classmethod
     def as_view(cls, *args: Any, **initkwargs: Any):
         return transaction.non_atomic_requests(super().as_view(*args, **initkwargs))
 
     def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
         super().initial(request, *args, **kwargs)
+        if (
+            request.method in ("GET", "HEAD", "OPTIONS")
+            and getattr(self, "action", None) in self.read_only_actions
+        ):
+            return
         # Let in: DRF calls the method's handler next, looked up by this name.
         name = request.method.lower()
         handler = getattr(self, name, None)

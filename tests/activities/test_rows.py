@@ -63,3 +63,36 @@ def test_the_portable_link_reader_gives_the_same_rows(japan, monkeypatch):
     arrays = activity_rows(queryset, fields)
     monkeypatch.setattr(rows, "_array_links", lambda ids, names, using: rows._links(ids, names))
     assert activity_rows(queryset, fields) == arrays
+
+
+@pytest.mark.parametrize(
+    "ordering", [["-start_date", "-id"], ["title", "-id"], ["updated_at", "-id"], ["title"]]
+)
+def test_a_page_read_with_its_links_in_one_query_gives_the_same_rows(
+    japan, ordering, django_assert_num_queries
+):
+    """PagedRecords reads a page and its links in one query; every slice (the last,
+    partial one too) gives what the two-query reader gives for the same rows."""
+    from activities.rows import PagedRecords
+
+    goals = list(PartnershipGoal.objects.filter(programme=japan, order__in=[12, 3, 7]))
+    for number in range(23):
+        ActivityFactory(
+            programme=japan,
+            title=f"Row {number % 5}",  # ties, which the id breaks
+            start_date=datetime.date(2024, 1, 1) + datetime.timedelta(days=number % 4),
+            goals=goals[: number % 4],
+            objectives=list(StrategicObjective.objects.filter(programme=japan))[: number % 3],
+            allies=["US", "AL", "GB"][: number % 4],
+        )
+    fields = ActivitySerializer.Meta.fields
+    queryset = Activity.objects.order_by(*ordering)
+    paged = PagedRecords(queryset, fields)
+    assert paged.count() == 23
+    total = ordering[-1] == "-id"  # a total order: one query per page
+    for start in range(0, 23, 10):
+        expected = activity_rows(queryset[start : start + 10], fields)
+        with django_assert_num_queries(1 if total else 2):
+            found = paged[start : start + 10]
+        assert as_json(found) == as_json(expected)
+        assert len(found) == min(10, 23 - start)

@@ -298,6 +298,23 @@ def test_the_number_of_queries_does_not_grow_with_the_page(viewer_api, japan):
     assert count_queries(10) == count_queries(100)
 
 
+def test_a_list_page_reads_its_rows_and_links_in_one_query_outside_a_transaction(viewer_api, japan):
+    # Besides authentication and permissions: the count, then the page with its links
+    # (activities.rows.PagedRecords); a read needs no BEGIN and COMMIT.
+    replace_with_linked_activities(japan, 30)
+    with CaptureQueriesContext(connection) as queries:
+        response = viewer_api.get("/api/v1/activities/?page_size=10&page=2")
+    assert len(response.json()["results"]) == 10
+    statements = [q["sql"] for q in queries]
+    # (In a test the transaction would show as a savepoint.)
+    assert not [sql for sql in statements if sql.startswith(("BEGIN", "COMMIT", "SAVEPOINT"))]
+    reads = [sql for sql in statements if "activities_activity" in sql]
+    assert len(reads) == 2, reads
+    assert "COUNT(" in reads[0].upper()
+    assert "activities_activity_goals" in reads[1] and "LIMIT 10 OFFSET 10" in reads[1]
+    assert len(statements) <= 6, statements
+
+
 # --- filters ---------------------------------------------------------------------------
 
 
