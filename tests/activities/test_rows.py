@@ -96,3 +96,28 @@ def test_a_page_read_with_its_links_in_one_query_gives_the_same_rows(
             found = paged[start : start + 10]
         assert as_json(found) == as_json(expected)
         assert len(found) == min(10, 23 - start)
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_the_count_outside_a_transaction_is_exact_and_changes_no_setting():
+    """Outside a transaction (as the API list runs) the count turns parallel workers off
+    for its own statement only: the connection's setting is the same afterwards."""
+    from django.db import connection
+
+    from activities.rows import PagedRecords
+    from goals.models import Programme
+
+    japan = Programme.objects.get(partner="Japan", start_year=2023)
+    for number in range(7):
+        ActivityFactory(programme=japan, status="completed" if number % 2 else "planned")
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW max_parallel_workers_per_gather")
+        (before,) = cursor.fetchone()
+    assert not connection.in_atomic_block
+    fields = ActivitySerializer.Meta.fields
+    queryset = Activity.objects.filter(status="completed")
+    assert PagedRecords(queryset, fields).count() == 3 == queryset.count()
+    assert PagedRecords(Activity.objects.all(), fields).count() == 7
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW max_parallel_workers_per_gather")
+        assert cursor.fetchone() == (before,)
