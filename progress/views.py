@@ -23,7 +23,14 @@ from goals.views import chosen_programme, goal_assessments
 from itpp.permissions import RolePermissionMixin
 from progress.cache import fragment_key, remember
 from progress.query import FilterRefused, ProgressQuery, query_for
-from progress.querysets import Counts, Progress, Row, goal_row, programme_progress
+from progress.querysets import (
+    Counts,
+    Progress,
+    Row,
+    dashboard_progress,
+    goal_row,
+    programme_progress,
+)
 from progress.querysets import quarters_by_type as chart_by_type
 
 # A goal whose latest held activity is older than this is flagged for attention.
@@ -146,7 +153,7 @@ class DashboardView(RolePermissionMixin, TemplateView):
 
 def dashboard(query: ProgressQuery, today: date) -> dict[str, Any]:
     """Everything the dashboard shows under a query."""
-    progress = programme_progress(query)
+    progress = dashboard_progress(query)
     issues = issues_with_goals(progress, today)
     add_ratings(query.programme, issues)
     activities = query.activities

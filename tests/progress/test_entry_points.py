@@ -8,6 +8,7 @@ import re
 from urllib.parse import urlencode
 
 import pytest
+from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -288,3 +289,24 @@ def test_restricted_activities_count_for_no_one_who_may_not_see_them(
             assert min(numbers) > 0, user
         else:
             assert numbers == [0, 0, 0, 0], user
+
+
+def test_the_dashboard_counts_no_quarters_by_status_and_shows_the_apis_totals(
+    manager, client, testland, monkeypatch
+):
+    """The dashboard shows quarters by type (its chart), not by status: counting those
+    (the API's `quarters`) was an aggregate over every matching activity for nothing."""
+    from progress import querysets
+
+    client.force_login(manager)
+    params = {"programme": testland.programme.pk}
+    expected = progress(client, params).json()["totals"]["activities"]["total"]
+    cache.clear()  # cold: nothing the API counted may answer the dashboard
+
+    def refuse(query):
+        raise AssertionError("the dashboard counted quarters by status")
+
+    monkeypatch.setattr(querysets, "quarters", refuse)
+    page = client.get(reverse("progress:dashboard"), params)
+    assert page.status_code == 200
+    assert f'data-total-activities="{expected}"' in page.content.decode()
