@@ -11,11 +11,13 @@ from drf_spectacular.utils import extend_schema_field
 from activities.models import (
     NATO,
     Activity,
+    ActivityOrganisation,
     ActivityStatus,
     ActivityType,
     Ally,
     Organisation,
     OrganisationKind,
+    ParticipantRole,
     Releasability,
     ReviewState,
 )
@@ -93,6 +95,29 @@ class ActivityFilterSet(django_filters.FilterSet):
         method="filter_ally",
         label="Ally",
     )
+    # Who took part. The three ask one question together: activities with a participant
+    # that is one of these organisations, of one of these nations, in one of these roles
+    # (so organisation=<JMSDF>&organisation_role=lead is what the JMSDF led). One EXISTS.
+    organisation = django_filters.ModelMultipleChoiceFilter(
+        queryset=Organisation.objects.all(),
+        method="filter_participants",
+        label="Organisation",
+        help_text="Id of an organisation that took part; repeat for any of several.",
+    )
+    nation = django_filters.MultipleChoiceFilter(
+        choices=lambda: nation_choices(),
+        method="filter_participants",
+        distinct=False,
+        label="Nation of a participant",
+        help_text="An organisation's nation (an Ally's code, JP, or NATO); repeatable.",
+    )
+    organisation_role = django_filters.MultipleChoiceFilter(
+        choices=ParticipantRole.choices,
+        method="filter_participants",
+        distinct=False,
+        label="Role of the organisation",
+        help_text="With organisation or nation: only participants in this role (e.g. lead).",
+    )
     start_date = django_filters.DateFromToRangeFilter(label="Starts between")
     year = YearFilter(
         method="filter_year",
@@ -149,6 +174,25 @@ class ActivityFilterSet(django_filters.FilterSet):
             return queryset
         return queryset.filter(_linked(Activity.allies.through, "ally", value))
 
+    def filter_participants(self, queryset: QuerySet, name: str, value) -> QuerySet:
+        return queryset  # all three at once, in filter_queryset()
+
+    def filter_queryset(self, queryset: QuerySet) -> QuerySet:
+        queryset = super().filter_queryset(queryset)
+        data = self.form.cleaned_data
+        conditions = {}
+        if data.get("organisation"):
+            conditions["organisation__in"] = data["organisation"]
+        if data.get("nation"):
+            conditions["organisation__nation__in"] = data["nation"]
+        if data.get("organisation_role"):
+            conditions["role__in"] = data["organisation_role"]
+        if not conditions:
+            return queryset
+        # EXISTS, not a join: no row twice, so no DISTINCT (see _linked).
+        participants = ActivityOrganisation.objects.filter(activity_id=OuterRef("pk"))
+        return queryset.filter(Exists(participants.filter(**conditions)))
+
     def filter_report_due(self, queryset: QuerySet, name: str, value: bool | None) -> QuerySet:
         if value is None:
             return queryset
@@ -179,7 +223,7 @@ class ActivityFilterSet(django_filters.FilterSet):
 
 
 # The link filters work through a method, so the API schema is told their types here.
-for _name in ("goal", "objective", "priority_issue", "year"):
+for _name in ("goal", "objective", "priority_issue", "year", "organisation"):
     extend_schema_field(OpenApiTypes.INT)(ActivityFilterSet.base_filters[_name])
 for _name in ("period_start", "period_end"):
     extend_schema_field(OpenApiTypes.DATE)(ActivityFilterSet.base_filters[_name])

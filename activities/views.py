@@ -71,6 +71,9 @@ CHECKBOX_FILTERS = (
     "releasability",
     "review_state",
     "ally",
+    "organisation",
+    "nation",
+    "organisation_role",
 )
 # Copied by "Log a similar activity": what the next occurrence of an activity shares with the
 # last one. Dates, status, attendance and outcome belong to one occurrence and are left out.

@@ -48,6 +48,14 @@ class ParticipantsField(serializers.ListField):
 
     child = ParticipantSerializer()
 
+    def to_internal_value(self, data: Any) -> list[dict[str, Any]]:
+        try:
+            return super().to_internal_value(data)
+        except serializers.ValidationError as error:
+            # Every field's errors are a list of texts (the API's error schema): an item's
+            # nested errors become "Item 2, role: …".
+            raise serializers.ValidationError(_flat(error.detail)) from None
+
     def get_attribute(self, instance: Activity) -> Any:
         # The link rows, which hold the role (prefetched by the views).
         return instance.participations.all()
@@ -199,6 +207,18 @@ class ActivitySerializer(ValidatedModelSerializer):
             return service(user=self.context["request"].user, **kwargs)
         except DjangoValidationError as error:
             raise validation_error(error) from None
+
+
+def _flat(detail: Any, where: str = "") -> list[str]:
+    if isinstance(detail, dict):
+        found = []
+        for key, value in detail.items():
+            place = f"Item {int(key) + 1}" if str(key).isdigit() else str(key)
+            found += _flat(value, f"{where}, {place}" if where else place)
+        return found
+    if isinstance(detail, list):
+        return [message for item in detail for message in _flat(item, where)]
+    return [f"{where}: {detail}" if where else str(detail)]
 
 
 def _pairs(participants: list[dict[str, Any]] | None) -> list[tuple[Organisation, str]] | None:
