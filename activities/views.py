@@ -259,6 +259,11 @@ def form_data(form: ActivityPageForm) -> dict[str, Any]:
     }
 
 
+def write_data(form: ActivityPageForm) -> dict[str, Any]:
+    """What the services write from a valid form: its fields, and its participant rows."""
+    return {**form_data(form), "organisations": form.cleaned_data.get("organisations", [])}
+
+
 # The new-activity form's second button: save the record as a draft, not for review.
 SAVE_AS_DRAFT = "draft"
 
@@ -381,7 +386,7 @@ class ActivityCreateView(RolePermissionMixin, CreateView):
 
     def form_valid(self, form: ActivityPageForm) -> HttpResponse:
         token = form.cleaned_data.get("form_token")
-        data = form_data(form)
+        data = write_data(form)
         as_draft = self.request.POST.get("save_as") == SAVE_AS_DRAFT
         data["review_state"] = ReviewState.DRAFT if as_draft else ReviewState.SUBMITTED
         try:
@@ -463,7 +468,7 @@ class ActivityUpdateView(RolePermissionMixin, VisibleActivityMixin, UpdateView):
             activity = update_activity(
                 activity=self.object,
                 user=self.request.user,
-                data=form_data(form),
+                data=write_data(form),
                 expected_version=form.cleaned_data.get("version"),
             )
         except VersionConflict as conflict:
