@@ -107,7 +107,7 @@ class ActivityQuerySet(models.QuerySet):
     def with_related(self) -> ActivityQuerySet:
         """Everything a list or detail of activities shows, in a fixed number of queries."""
         return self.select_related("programme", "created_by", "updated_by").prefetch_related(
-            "goals__priority_issue", "objectives", "allies", "participations__organisation"
+            "goals__priority_issue", "objectives", "allies"
         )
 
 

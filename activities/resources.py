@@ -24,12 +24,14 @@ from typing import Any, NamedTuple
 
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.db import DataError, IntegrityError
+from django.db.models import Prefetch
 from import_export import fields, resources, widgets
 
 from activities import exports, services
 from activities.imports import ImportRefused, check_row_count
 from activities.models import (
     Activity,
+    ActivityOrganisation,
     ActivityStatus,
     ActivityType,
     Ally,
@@ -219,6 +221,10 @@ class Participant(NamedTuple):
         return (self.organisation.pk, self.role)
 
 
+# An activity's participants with their organisations, in one query.
+PARTICIPATIONS = Prefetch(
+    "participations", queryset=ActivityOrganisation.objects.select_related("organisation")
+)
 PARTICIPANT = re.compile(r"(?P<name>.*?)\s*\((?P<role>[^()]*)\)\s*")
 
 
@@ -437,7 +443,7 @@ class ActivityResource(resources.ModelResource):
         instance = (
             self.get_queryset()
             .select_related("programme")
-            .prefetch_related("goals", "objectives", "allies", "participations__organisation")
+            .prefetch_related("goals", "objectives", "allies", PARTICIPATIONS)
             .filter(pk=int(value))
             .first()
         )

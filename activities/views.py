@@ -232,7 +232,8 @@ class VisibleActivityMixin:
 
 class ActivityDetailView(RolePermissionMixin, VisibleActivityMixin, DetailView):
     permission_required = "activities.view_activity"
-    queryset = Activity.objects.with_related()
+    # Who took part, with their roles: shown on this page only (the list does not).
+    queryset = Activity.objects.with_related().prefetch_related("participations__organisation")
     template_name = "activities/activity_detail.html"
     context_object_name = "activity"
 
