@@ -397,3 +397,25 @@ def test_the_filtered_list_takes_a_fixed_number_of_queries(
     api.get("/api/v1/activities/", {"nation": "JP"})  # warm the caches (token, groups)
     with django_assert_max_num_queries(12):
         api.get("/api/v1/activities/", {"nation": "JP"})
+
+
+def test_a_viewer_finds_no_restricted_activity_through_the_new_filters(
+    viewer, editor, japan, bodies
+):
+    ActivityFactory(
+        programme=japan,
+        title="Hidden maritime talks",
+        releasability="restricted",
+        organisations=[(bodies["JMSDF"], "lead")],
+    )
+    ActivityFactory(
+        programme=japan, title="Open maritime talks", organisations=[(bodies["JMSDF"], "lead")]
+    )
+    query = {"organisation": bodies["JMSDF"].pk, "organisation_role": "lead", "nation": "JP"}
+    for user in (viewer, editor):
+        api = token_client(user)
+        assert api_titles(api, **query) == {"Open maritime talks"}
+        progress = api.get("/api/v1/progress/", {"programme": japan.pk, **query}).json()
+        assert progress["totals"]["activities"]["total"] == 1
+        csv_text = api.get("/api/v1/activities/", {**query, "format": "csv"})
+        assert b"Hidden maritime talks" not in b"".join(csv_text.streaming_content)
