@@ -389,7 +389,13 @@ class ActivityAdmin(ImportExportMixin, HistoryAdmin):
 
     def get_export_queryset(self, request: HttpRequest) -> QuerySet:
         # Drafts are never exported, as from the list page and the API.
-        return super().get_export_queryset(request).without_drafts().with_related()
+        return (
+            super()
+            .get_export_queryset(request)
+            .without_drafts()
+            .with_related()
+            .prefetch_related("participations__organisation")
+        )
 
     def has_import_permission(self, request: HttpRequest) -> bool:
         # Editors and Programme managers: a staff Viewer gets no button and a 403.

@@ -8,7 +8,8 @@ export is an import template: re-imported unchanged, it changes nothing.
   ignored by the import (except `version`, which the import uses to refuse overwriting a
   newer change).
 - Lists (goals by title, objectives by number, Allies by ISO code) are joined with "; "
-  and split on ";" (goal titles contain commas).
+  and split on ";" (goal titles contain commas). Participants are each organisation's
+  short name (else its name) with its role in parentheses: `JMSDF (lead); ACT (participant)`.
 - The programme is written as its name; the import takes the name or the id.
 - Dates are `YYYY-MM-DD`. Empty values are empty cells.
 - A UTF-8 BOM starts the file, so that Excel reads Japanese and accents as UTF-8.
@@ -38,7 +39,7 @@ from django.http import StreamingHttpResponse
 from django.utils import timezone
 
 from activities import rows
-from activities.models import Activity, Ally
+from activities.models import Activity, Ally, Organisation
 from goals.models import PartnershipGoal, Programme, StrategicObjective
 
 COLUMNS = [
@@ -53,6 +54,7 @@ COLUMNS = [
     "goals",
     "objectives",
     "allies",
+    "organisations",
     "location",
     "lead_organisation",
     "participants",
@@ -65,7 +67,7 @@ COLUMNS = [
 # Written, never imported as values (`id` names the activity to update, `version` the
 # version the file was exported at).
 READ_ONLY_COLUMNS = ("id", "version", "updated_at")
-LINK_COLUMNS = ("goals", "objectives", "allies")
+LINK_COLUMNS = ("goals", "objectives", "allies", "organisations")
 # Between linked items when writing; the import splits on LIST_SEPARATOR and strips.
 SEPARATOR = "; "
 LIST_SEPARATOR = ";"
@@ -117,6 +119,15 @@ def programme_label(programme: Programme) -> str:
     return str(programme)
 
 
+def organisation_label(organisation: Organisation) -> str:
+    """An organisation as a cell names it: its short name, else its name."""
+    return organisation.short_name or organisation.name
+
+
+def participant_label(label: str, role: str) -> str:
+    return f"{label} ({role})"
+
+
 class _Labels:
     """Names of what the rows hold as ids: a few small tables, read once per export."""
 
@@ -124,6 +135,7 @@ class _Labels:
         self.programmes = {p.pk: programme_label(p) for p in Programme.objects.all()}
         self.goals = dict(PartnershipGoal.objects.values_list("id", "title"))
         self.objectives = dict(StrategicObjective.objects.values_list("id", "number"))
+        self.organisations = {o.pk: organisation_label(o) for o in Organisation.objects.all()}
 
     def cells(self, row: dict[str, Any]) -> list[Any]:
         values = {
@@ -132,6 +144,10 @@ class _Labels:
             "goals": join_list(self.goals[pk] for pk in row["goals"]),
             "objectives": join_list(self.objectives[pk] for pk in row["objectives"]),
             "allies": join_list(row["allies"]),
+            "organisations": join_list(
+                participant_label(self.organisations[link["organisation"]], link["role"])
+                for link in row["organisations"]
+            ),
         }
         return [values[column] for column in COLUMNS]
 
@@ -227,6 +243,13 @@ def _link_queries(connection: Any) -> list[tuple[str, list[Any]]]:
             "item.code",
             "item.name, item.code",
         ),
+        # participant_label() in SQL: the short name (else the name), the role in brackets.
+        "organisations": (
+            f"{through('organisations')} link JOIN {quote(Organisation._meta.db_table)} item"
+            " ON item.id = link.organisation_id",
+            "coalesce(nullif(item.short_name, ''), item.name) || ' (' || link.role || ')'",
+            "item.name, item.id",
+        ),
     }
     queries = []
     for name in LINK_COLUMNS:
@@ -317,12 +340,10 @@ def _postgres_lines(queryset: QuerySet) -> Iterator[str]:
                 for sql, params in link_queries:
                     cursor.execute(sql, [*params, ids])
                     links.append(dict(cursor.fetchall()))
-            # goals, objectives, allies: consecutive in COLUMNS (the test of both paths'
+            # The link columns are consecutive in COLUMNS (the test of both paths'
             # identical bytes fails if that changes).
-            goals, objectives, allies = links
             yield "".join(
-                f"{head},{goals.get(pk, '')},{objectives.get(pk, '')},{allies.get(pk, '')},"
-                f"{tail}{LINE_END}"
+                f"{head},{','.join(found.get(pk, '') for found in links)},{tail}{LINE_END}"
                 for pk, head, tail in chunk
             )
 

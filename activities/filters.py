@@ -4,18 +4,20 @@ from __future__ import annotations
 
 import django_filters
 from django import forms
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
 from activities.models import (
     NATO,
     Activity,
+    ActivityOrganisation,
     ActivityStatus,
     ActivityType,
     Ally,
     Organisation,
     OrganisationKind,
+    ParticipantRole,
     Releasability,
     ReviewState,
 )
@@ -93,6 +95,29 @@ class ActivityFilterSet(django_filters.FilterSet):
         method="filter_ally",
         label="Ally",
     )
+    # Who took part. The three ask one question together: activities with a participant
+    # that is one of these organisations, of one of these nations, in one of these roles
+    # (so organisation=<JMSDF>&organisation_role=lead is what the JMSDF led). One EXISTS.
+    organisation = django_filters.ModelMultipleChoiceFilter(
+        queryset=Organisation.objects.all(),
+        method="filter_participants",
+        label="Organisation",
+        help_text="Id of an organisation that took part; repeat for any of several.",
+    )
+    nation = django_filters.MultipleChoiceFilter(
+        choices=lambda: participant_nations(),
+        method="filter_participants",
+        distinct=False,
+        label="Nation of a participant",
+        help_text="An organisation's nation (an Ally's code, JP, or NATO); repeatable.",
+    )
+    organisation_role = django_filters.MultipleChoiceFilter(
+        choices=ParticipantRole.choices,
+        method="filter_participants",
+        distinct=False,
+        label="Role of the organisation",
+        help_text="With organisation or nation: only participants in this role (e.g. lead).",
+    )
     start_date = django_filters.DateFromToRangeFilter(label="Starts between")
     year = YearFilter(
         method="filter_year",
@@ -149,6 +174,25 @@ class ActivityFilterSet(django_filters.FilterSet):
             return queryset
         return queryset.filter(_linked(Activity.allies.through, "ally", value))
 
+    def filter_participants(self, queryset: QuerySet, name: str, value) -> QuerySet:
+        return queryset  # all three at once, in filter_queryset()
+
+    def filter_queryset(self, queryset: QuerySet) -> QuerySet:
+        queryset = super().filter_queryset(queryset)
+        data = self.form.cleaned_data
+        conditions = {}
+        if data.get("organisation"):
+            conditions["organisation__in"] = data["organisation"]
+        if data.get("nation"):
+            conditions["organisation__nation__in"] = data["nation"]
+        if data.get("organisation_role"):
+            conditions["role__in"] = data["organisation_role"]
+        if not conditions:
+            return queryset
+        # EXISTS, not a join: no row twice, so no DISTINCT (see _linked).
+        participants = ActivityOrganisation.objects.filter(activity_id=OuterRef("pk"))
+        return queryset.filter(Exists(participants.filter(**conditions)))
+
     def filter_report_due(self, queryset: QuerySet, name: str, value: bool | None) -> QuerySet:
         if value is None:
             return queryset
@@ -179,7 +223,7 @@ class ActivityFilterSet(django_filters.FilterSet):
 
 
 # The link filters work through a method, so the API schema is told their types here.
-for _name in ("goal", "objective", "priority_issue", "year"):
+for _name in ("goal", "objective", "priority_issue", "year", "organisation"):
     extend_schema_field(OpenApiTypes.INT)(ActivityFilterSet.base_filters[_name])
 for _name in ("period_start", "period_end"):
     extend_schema_field(OpenApiTypes.DATE)(ActivityFilterSet.base_filters[_name])
@@ -193,6 +237,29 @@ def nation_choices() -> list[tuple[str, str]]:
     partners = Programme.objects.exclude(partner_code="").values_list("partner_code", "partner")
     allies = Ally.objects.values_list("code", "name")
     return [(NATO, "NATO"), *sorted(set(partners)), *allies]
+
+
+def participant_nations() -> list[tuple[str, str]]:
+    """The nations of the organisations there are (what the activity filter `nation` can
+    find), named, in one query: the activity list's form builds them on every page."""
+    ally = Ally.objects.filter(code=OuterRef("nation")).values("name")[:1]
+    rows = (
+        Organisation.objects.order_by()
+        .annotate(ally_name=Subquery(ally))
+        .values_list("nation", "ally_name", "programme__partner", "programme__partner_code")
+        .distinct()
+    )
+    names: dict[str, str] = {}
+    for nation, ally_name, partner, partner_code in rows:
+        if nation == NATO:
+            names[nation] = "NATO"
+        elif ally_name:
+            names[nation] = ally_name
+        elif nation == partner_code:
+            names[nation] = partner
+        else:
+            names.setdefault(nation, nation)
+    return sorted(names.items(), key=lambda item: (item[0] != NATO, item[1]))
 
 
 class OrganisationFilterSet(django_filters.FilterSet):

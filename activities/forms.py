@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from django import forms
@@ -11,10 +12,10 @@ from django.core.validators import RegexValidator
 from django.forms.boundfield import BoundWidget
 
 from activities.idempotency import FORM_TOKEN, new_form_token
-from activities.models import Activity
+from activities.models import Activity, Organisation, ParticipantRole
 from activities.querysets import releasability_choices
 from goals.models import PartnershipGoal, PriorityIssue, Programme, StrategicObjective
-from itpp.forms import PageFormMixin
+from itpp.forms import PageFormMixin, style_for_page
 from itpp.history import m2m_ids
 
 # The largest version the column holds (PostgreSQL integer); a larger one is a form error.
@@ -23,6 +24,11 @@ MISSING_VERSION = (
     "This form did not carry a valid version of the activity it was opened on, so nothing "
     "was saved. Open the activity again and make your change there."
 )
+# The participant rows offered beyond those already filled (add more by saving and editing
+# again; no JavaScript needed), and the most a posted form may carry.
+EMPTY_PARTICIPANT_ROWS = 3
+MAX_PARTICIPANT_ROWS = 60
+PARTICIPANT_FIELD = re.compile(r"participant-(\d+)-organisation\Z")
 # Every way the hidden version can be wrong gets the same, actionable message.
 VERSION_ERRORS = dict.fromkeys(("required", "invalid", "min_value", "max_value"), MISSING_VERSION)
 
@@ -150,9 +156,73 @@ class ActivityPageForm(PageFormMixin, ActivityForm):
             programme=programme
         ).select_related("priority_issue")
         self.fields["objectives"].queryset = StrategicObjective.objects.filter(programme=programme)
+        self._add_participant_rows(programme)
+        style_for_page(self)
+
+    # --- who took part: rows of (organisation, role) -----------------------------------
+
+    def _add_participant_rows(self, programme: Programme) -> None:
+        """Pairs of selects `participant-<n>-organisation` and `participant-<n>-role`: the
+        activity's participants, then a few empty rows."""
+        current = list(self.instance.participations.all()) if self.instance.pk else []
+        count = len(current) + EMPTY_PARTICIPANT_ROWS
+        if self.is_bound:
+            posted = [int(m[1]) + 1 for key in self.data if (m := PARTICIPANT_FIELD.match(key))]
+            count = max([count, *posted])
+        count = min(count, MAX_PARTICIPANT_ROWS)
+        organisations = Organisation.objects.filter(programme=programme)
+        for index in range(count):
+            self.fields[f"participant-{index}-organisation"] = forms.ModelChoiceField(
+                queryset=organisations,
+                required=False,
+                label=f"Organisation {index + 1}",
+                empty_label="—",
+            )
+            self.fields[f"participant-{index}-role"] = forms.ChoiceField(
+                choices=ParticipantRole.choices,
+                required=False,  # an empty row needs none; a filled one defaults below
+                initial=ParticipantRole.PARTICIPANT,
+                label=f"Role of organisation {index + 1}",
+            )
+        for index, participation in enumerate(current[:count]):
+            self.initial[f"participant-{index}-organisation"] = participation.organisation_id
+            self.initial[f"participant-{index}-role"] = participation.role
+        self.participant_count = count
+
+    def participant_rows(self) -> list[tuple[Any, Any]]:
+        """The rows' bound fields, (organisation, role), for the template."""
+        return [
+            (self[f"participant-{index}-organisation"], self[f"participant-{index}-role"])
+            for index in range(self.participant_count)
+        ]
+
+    def _clean_participants(self) -> None:
+        rows = []
+        for index in range(self.participant_count):
+            name = f"participant-{index}-organisation"
+            organisation = self.cleaned_data.get(name)
+            if organisation is not None:
+                rows.append(
+                    (
+                        name,
+                        organisation,
+                        self.cleaned_data.get(f"participant-{index}-role")
+                        or ParticipantRole.PARTICIPANT,
+                    )
+                )
+        try:
+            Activity.clean_links(
+                self.programme, None, organisations=[(org, role) for _, org, role in rows]
+            )
+        except ValidationError as error:
+            for message in error.message_dict.get("organisations", []):
+                self.add_error(rows[-1][0], message)
+            return
+        self.cleaned_data["organisations"] = [(org, role) for _, org, role in rows]
 
     def clean(self) -> dict:
         cleaned_data = super().clean()
+        self._clean_participants()
         # An edit must say which version it was made on, or it could overwrite a newer one
         # unseen; a new activity has no version yet.
         if (

@@ -9,7 +9,7 @@ from typing import Any
 from django.contrib.auth.models import AnonymousUser, User
 from django.db.models import Model, QuerySet
 
-from activities.models import Activity, Ally
+from activities.models import Activity, Ally, Organisation, ParticipantRole
 from activities.querysets import restricted_visibility, visibility
 from goals.models import PartnershipGoal, PriorityIssue, Programme, StrategicObjective
 from itpp.history import change_log, plain_value, snapshot
@@ -19,6 +19,7 @@ NAMED = {
     "goals": PartnershipGoal,
     "objectives": StrategicObjective,
     "allies": Ally,
+    "organisations": Organisation,  # links {"organisation": id, "role": ...}
     "programme": Programme,
     "priority_issue": PriorityIssue,
 }
@@ -39,7 +40,7 @@ def _labels(all_changes: Iterable[Changes]) -> dict[str, dict[Any, str]]:
             if name in NAMED:
                 for value in (change["old"], change["new"]):
                     if isinstance(value, list):
-                        wanted[name].update(value)
+                        wanted[name].update(_linked_id(item) for item in value)
                     elif value is not None:
                         wanted[name].add(value)
     return {
@@ -49,6 +50,19 @@ def _labels(all_changes: Iterable[Changes]) -> dict[str, dict[Any, str]]:
     }
 
 
+def _linked_id(value: Any) -> Any:
+    # A link with a role is {"organisation": id, "role": ...}; others are plain ids.
+    return value["organisation"] if isinstance(value, dict) else value
+
+
+def _shown_link(value: Any, names: dict[Any, str]) -> str:
+    name = names.get(_linked_id(value), f"#{_linked_id(value)} (deleted)")
+    if isinstance(value, dict) and "role" in value:
+        role = dict(ParticipantRole.choices).get(value["role"], value["role"])
+        return f"{name} ({str(role).lower()})"
+    return name
+
+
 def _show(model: type[Model], name: str, value: Any, labels: dict[str, dict[Any, str]]) -> str:
     if value in (None, "", []):
         return "—"
@@ -56,7 +70,7 @@ def _show(model: type[Model], name: str, value: Any, labels: dict[str, dict[Any,
     if name in NAMED:
         names = labels.get(name, {})
         values = value if isinstance(value, list) else [value]
-        return ", ".join(names.get(v, f"#{v} (deleted)") for v in values)
+        return ", ".join(_shown_link(v, names) for v in values)
     if field.choices:
         return str(dict(field.choices).get(value, value))
     if isinstance(value, str) and field.get_internal_type() == "DateField":

@@ -77,6 +77,137 @@ class ReviewState(models.TextChoices):
     RETURNED = "returned", "Returned to its author"
 
 
+class OrganisationKind(models.TextChoices):
+    MINISTRY = "ministry", "Ministry"
+    ARMED_FORCES = "armed_forces", "Armed forces"
+    NATO_BODY = "nato_body", "NATO body"
+    CENTRE_OF_EXCELLENCE = "centre_of_excellence", "Centre of excellence"
+    AGENCY = "agency", "Agency"
+    OTHER = "other", "Other"
+
+
+# The nation of NATO's own bodies (International Staff, ACO, ...), which belong to no Ally.
+NATO = "NATO"
+
+
+class Organisation(models.Model):
+    """A body that takes part in a programme's activities: a ministry or armed service of the
+    partner or of an Ally, a NATO body, a centre of excellence. A managed list per
+    programme, kept by administrators."""
+
+    # The list is the programme's own: it goes with the programme (which its activities
+    # protect from deletion).
+    programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="organisations")
+    name = models.CharField(max_length=255)
+    name_ja = models.CharField("name (Japanese)", max_length=255, blank=True)
+    short_name = models.CharField(max_length=50, blank=True, help_text="e.g. JMSDF, ACT.")
+    nation = models.CharField(
+        max_length=4,
+        help_text="An Ally's code (e.g. EE), the partner's (e.g. JP), or NATO for its own bodies.",
+    )
+    kind = models.CharField(max_length=24, choices=OrganisationKind.choices)
+
+    history = tracked()
+
+    class Meta:
+        ordering = ["programme", "name"]
+        constraints = [
+            FieldUniqueConstraint(
+                field="name",
+                fields=["programme", "name"],
+                name="organisation_unique_name_per_programme",
+                violation_error_message="This programme already has an organisation of that name.",
+            ),
+        ]
+        indexes = [models.Index(fields=["programme", "nation"], name="organisation_nation")]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.short_name})" if self.short_name else self.name
+
+    def clean(self) -> None:
+        super().clean()
+        if not self.nation or self.programme_id is None:
+            return
+        if self.nation in (NATO, self.programme.partner_code):
+            return
+        if not Ally.objects.filter(code=self.nation).exists():
+            partner = self.programme.partner_code or "the partner's code"
+            raise ValidationError(
+                {"nation": f"Use an Ally's code, {partner}, or {NATO} for NATO's own bodies."}
+            )
+
+
+class ParticipantRole(models.TextChoices):
+    LEAD = "lead", "Lead"
+    CO_HOST = "co-host", "Co-host"
+    PARTICIPANT = "participant", "Participant"
+    OBSERVER = "observer", "Observer"
+
+
+def participants_error(
+    programme: Programme | None, participants: Iterable[tuple[Organisation, str]]
+) -> str | None:
+    """What is wrong with an activity's participants (organisation, role), if anything:
+    an organisation of another programme, an unknown role, or one organisation twice.
+    The one rule for every door (`Activity.clean_links()`, `ActivityOrganisation.clean()`)."""
+    seen: set[int] = set()
+    for organisation, role in participants:
+        if programme is not None and organisation.programme_id != programme.pk:
+            return f"Choose only organisations of the programme “{programme}”."
+        if role not in ParticipantRole.values:
+            return f"“{role}” is not a role; use one of: {', '.join(ParticipantRole.values)}."
+        if organisation.pk in seen:
+            return f"{organisation} is listed twice; give each organisation one role."
+        seen.add(organisation.pk)
+    return None
+
+
+class ActivityOrganisation(models.Model):
+    """An organisation's part in an activity: lead, co-host, participant or observer."""
+
+    activity = models.ForeignKey(
+        "activities.Activity", on_delete=models.CASCADE, related_name="participations"
+    )
+    # An organisation that took part in an activity stays in the list (its record says so).
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="participations"
+    )
+    role = models.CharField(
+        max_length=12, choices=ParticipantRole.choices, default=ParticipantRole.PARTICIPANT
+    )
+
+    class Meta:
+        ordering = ["organisation__name", "organisation_id"]
+        verbose_name = "participant"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["activity", "organisation"],
+                name="activity_organisation_unique",
+                violation_error_message="This organisation is already listed for the activity.",
+            ),
+            models.CheckConstraint(
+                condition=Q(role__in=ParticipantRole.values),
+                name="activity_organisation_role_valid",
+                violation_error_message="Choose one of the roles.",
+            ),
+        ]
+        # The filters ask "activities where this body took part (in this role)" by EXISTS.
+        indexes = [
+            models.Index(fields=["organisation", "role", "activity"], name="participation_by_org")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organisation} ({self.get_role_display().lower()})"
+
+    def clean(self) -> None:
+        super().clean()
+        if self.activity_id is None or self.organisation_id is None:
+            return
+        message = participants_error(self.activity.programme, [(self.organisation, self.role)])
+        if message:
+            raise ValidationError({"organisation": message})
+
+
 class Activity(models.Model):
     programme = models.ForeignKey(Programme, on_delete=models.PROTECT, related_name="activities")
     title = models.CharField(max_length=255)
@@ -109,6 +240,13 @@ class Activity(models.Model):
         related_name="activities",
         blank=True,
         help_text="Individual Allies that took part.",
+    )
+    organisations = models.ManyToManyField(
+        Organisation,
+        through=ActivityOrganisation,
+        related_name="activities",
+        blank=True,
+        help_text="The bodies that took part, each with its role.",
     )
     lead_organisation = models.CharField(max_length=255, blank=True)
     participants = models.PositiveIntegerField(null=True, blank=True)
@@ -170,7 +308,7 @@ class Activity(models.Model):
 
     objects = ActivityQuerySet.as_manager()
     # Every change, many-to-many links included; see itpp/history.py.
-    history = tracked(m2m_fields=["goals", "objectives", "allies"])
+    history = tracked(m2m_fields=["goals", "objectives", "allies", "organisations"])
 
     class Meta:
         ordering = ["-start_date", "-id"]
@@ -325,6 +463,7 @@ class Activity(models.Model):
         programme: Programme | None,
         goals: Iterable[PartnershipGoal] | None,
         objectives: Iterable[StrategicObjective] | None = None,
+        organisations: Iterable[tuple[Organisation, str]] | None = None,
     ) -> None:
         """Check the many-to-many links, which `clean()` cannot see before the first save.
 
@@ -344,68 +483,12 @@ class Activity(models.Model):
             and any(o.programme_id != programme.pk for o in objectives)
         ):
             errors["objectives"] = f"Choose only objectives of the programme “{programme}”."
+        if organisations is not None:
+            message = participants_error(programme, organisations)
+            if message:
+                errors["organisations"] = message
         if errors:
             raise ValidationError(errors)
-
-
-class OrganisationKind(models.TextChoices):
-    MINISTRY = "ministry", "Ministry"
-    ARMED_FORCES = "armed_forces", "Armed forces"
-    NATO_BODY = "nato_body", "NATO body"
-    CENTRE_OF_EXCELLENCE = "centre_of_excellence", "Centre of excellence"
-    AGENCY = "agency", "Agency"
-    OTHER = "other", "Other"
-
-
-# The nation of NATO's own bodies (International Staff, ACO, ...), which belong to no Ally.
-NATO = "NATO"
-
-
-class Organisation(models.Model):
-    """A body that takes part in a programme's activities: a ministry or armed service of the
-    partner or of an Ally, a NATO body, a centre of excellence. A managed list per
-    programme, kept by administrators."""
-
-    # The list is the programme's own: it goes with the programme (which its activities
-    # protect from deletion).
-    programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="organisations")
-    name = models.CharField(max_length=255)
-    name_ja = models.CharField("name (Japanese)", max_length=255, blank=True)
-    short_name = models.CharField(max_length=50, blank=True, help_text="e.g. JMSDF, ACT.")
-    nation = models.CharField(
-        max_length=4,
-        help_text="An Ally's code (e.g. EE), the partner's (e.g. JP), or NATO for its own bodies.",
-    )
-    kind = models.CharField(max_length=24, choices=OrganisationKind.choices)
-
-    history = tracked()
-
-    class Meta:
-        ordering = ["programme", "name"]
-        constraints = [
-            FieldUniqueConstraint(
-                field="name",
-                fields=["programme", "name"],
-                name="organisation_unique_name_per_programme",
-                violation_error_message="This programme already has an organisation of that name.",
-            ),
-        ]
-        indexes = [models.Index(fields=["programme", "nation"], name="organisation_nation")]
-
-    def __str__(self) -> str:
-        return f"{self.name} ({self.short_name})" if self.short_name else self.name
-
-    def clean(self) -> None:
-        super().clean()
-        if not self.nation or self.programme_id is None:
-            return
-        if self.nation in (NATO, self.programme.partner_code):
-            return
-        if not Ally.objects.filter(code=self.nation).exists():
-            partner = self.programme.partner_code or "the partner's code"
-            raise ValidationError(
-                {"nation": f"Use an Ally's code, {partner}, or {NATO} for NATO's own bodies."}
-            )
 
 
 class DeletedActivity(Activity.history.model):

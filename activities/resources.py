@@ -20,15 +20,25 @@ from __future__ import annotations
 
 import datetime
 import re
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.db import DataError, IntegrityError
+from django.db.models import Prefetch
 from import_export import fields, resources, widgets
 
 from activities import exports, services
 from activities.imports import ImportRefused, check_row_count
-from activities.models import Activity, ActivityStatus, ActivityType, Ally, Releasability
+from activities.models import (
+    Activity,
+    ActivityOrganisation,
+    ActivityStatus,
+    ActivityType,
+    Ally,
+    Organisation,
+    ParticipantRole,
+    Releasability,
+)
 from activities.rows import _plain
 from goals.models import PartnershipGoal, Programme, StrategicObjective
 from itpp.history import history_batch
@@ -199,6 +209,90 @@ class StrictManyToManyWidget(widgets.ManyToManyWidget):
         return exports.join_list(getattr(item, self.field) for item in items)
 
 
+class Participant(NamedTuple):
+    """An organisation with its role in the activity: a pair as the services take it, with
+    a `pk` so that the unchanged check compares it like the other links' items."""
+
+    organisation: Organisation
+    role: str
+
+    @property
+    def pk(self) -> tuple[int, str]:
+        return (self.organisation.pk, self.role)
+
+
+# An activity's participants with their organisations, in one query.
+PARTICIPATIONS = Prefetch(
+    "participations", queryset=ActivityOrganisation.objects.select_related("organisation")
+)
+PARTICIPANT = re.compile(r"(?P<name>.*?)\s*\((?P<role>[^()]*)\)\s*")
+
+
+def current_participants(activity: Activity) -> list[Participant]:
+    if activity.pk is None:
+        return []
+    return [Participant(p.organisation, p.role) for p in activity.participations.all()]
+
+
+class ParticipantsWidget(widgets.ManyToManyWidget):
+    """`JMSDF (lead); ACT (participant)`: organisations of the row's programme by short
+    name or name, each with its role in brackets (a name alone takes part as participant)."""
+
+    def __init__(self) -> None:
+        super().__init__(Organisation, separator=exports.LIST_SEPARATOR, field="name")
+
+    def clean(self, value: Any, row: Any = None, **kwargs: Any) -> list[Participant]:
+        items = [exports.unescape_formula(item) for item in exports.split_list(value)]
+        if not items:
+            return []
+        programme = row_programme(row or {}, kwargs.get("programmes"))
+        choices = self._choices(programme, kwargs.get("lookups"))
+        found, unknown, bad_roles = [], [], []
+        for item in items:
+            match = PARTICIPANT.fullmatch(item)
+            name, role = (match["name"], match["role"].strip().lower()) if match else (item, "")
+            role = role or ParticipantRole.PARTICIPANT
+            organisation = choices.get(name) or choices.get(name.casefold())
+            if organisation is None:
+                unknown.append(name)
+            elif role not in ParticipantRole.values:
+                bad_roles.append(role)
+            else:
+                found.append(Participant(organisation, role))
+        if unknown:
+            raise ValueError(
+                f"Unknown organisation: {', '.join(unknown)}. Give its short name or name "
+                "as the programme's list has it, with its role in brackets, e.g. JMSDF (lead)."
+            )
+        if bad_roles:
+            raise ValueError(
+                f"Unknown role: {', '.join(bad_roles)}; use one of "
+                f"{', '.join(ParticipantRole.values)}."
+            )
+        return found
+
+    def _choices(self, programme: Programme | None, lookups: dict | None) -> dict[str, Any]:
+        key = (Organisation, programme.pk if programme else None)
+        if lookups is not None and key in lookups:
+            return lookups[key]
+        choices: dict[str, Organisation] = {}
+        queryset = Organisation.objects.filter(programme=programme) if programme else []
+        for organisation in queryset:
+            for name in (organisation.name, organisation.short_name):
+                if name:
+                    choices.setdefault(name, organisation)
+                    choices.setdefault(name.casefold(), organisation)
+        if lookups is not None:
+            lookups[key] = choices
+        return choices
+
+    def render(self, value: Any, obj: Any = None, **kwargs: Any) -> str:
+        return exports.join_list(
+            exports.participant_label(exports.organisation_label(item.organisation), item.role)
+            for item in value or []
+        )
+
+
 class LinkField(fields.Field):
     """A many-to-many column whose current value, once read by the import, is kept as a
     list: the preview's diff works on a deep copy of the activity, and a copied queryset
@@ -209,6 +303,14 @@ class LinkField(fields.Field):
         if loaded is not None and self.attribute in loaded:
             return loaded[self.attribute]
         return super().get_value(instance)
+
+
+class ParticipantsField(LinkField):
+    def get_value(self, instance: Any) -> Any:
+        loaded = getattr(instance, "_links_loaded", None)
+        if loaded is not None and self.attribute in loaded:
+            return loaded[self.attribute]
+        return current_participants(instance)
 
 
 def _text(name: str) -> fields.Field:
@@ -262,6 +364,9 @@ class ActivityResource(resources.ModelResource):
         attribute="allies",
         column_name="allies",
         widget=StrictManyToManyWidget(Ally, field="code", label="Ally", scoped=False, upper=True),
+    )
+    organisations = ParticipantsField(
+        attribute="organisations", column_name="organisations", widget=ParticipantsWidget()
     )
     location = _text("location")
     lead_organisation = _text("lead_organisation")
@@ -338,7 +443,7 @@ class ActivityResource(resources.ModelResource):
         instance = (
             self.get_queryset()
             .select_related("programme")
-            .prefetch_related("goals", "objectives", "allies")
+            .prefetch_related("goals", "objectives", "allies", PARTICIPATIONS)
             .filter(pk=int(value))
             .first()
         )
@@ -348,8 +453,11 @@ class ActivityResource(resources.ModelResource):
                 {"id": f"No such activity: {value}. Leave the id empty to add a new activity."}
             )
         instance._links_loaded = {
-            name: list(getattr(instance, name).all()) for name in exports.LINK_COLUMNS
+            name: list(getattr(instance, name).all())
+            for name in exports.LINK_COLUMNS
+            if name != "organisations"
         }
+        instance._links_loaded["organisations"] = current_participants(instance)
         return instance, False
 
     # --- reading a row ---------------------------------------------------------------
@@ -380,9 +488,10 @@ class ActivityResource(resources.ModelResource):
             current = getattr(instance, "_links_loaded", None) or {}
             goals = links.get("goals", current.get("goals"))
             objectives = links.get("objectives", current.get("objectives"))
+            participants = links.get("organisations") if "organisations" not in errors else None
             try:
                 programme = instance.programme if instance.programme_id else None
-                Activity.clean_links(programme, goals, objectives)
+                Activity.clean_links(programme, goals, objectives, organisations=participants)
             except ValidationError as error:
                 errors = error.update_error_dict(errors)
         if "releasability" not in errors:

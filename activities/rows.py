@@ -17,7 +17,8 @@ from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.db import connections
-from django.db.models import OuterRef, QuerySet, Subquery
+from django.db.models import F, OuterRef, QuerySet, Subquery
+from django.db.models.functions import JSONObject
 from django.utils import timezone
 
 from activities.models import Activity
@@ -31,7 +32,10 @@ LINKS = {
         "strategicobjective__number",
     ),
     "allies": (Activity.allies.through, "ally_id", "ally__name"),
+    "organisations": (Activity.organisations.through, "organisation_id", "organisation__name"),
 }
+# Links with a role: each item is {"organisation": id, "role": ...}, as the API writes it.
+ROLE_LINKS = {"organisations": "organisation"}
 # API field -> the .values() path that holds it
 PATHS = {
     "programme": "programme_id",
@@ -61,15 +65,18 @@ def _links(ids: Sequence[int], fields: Iterable[str]) -> dict[str, dict[int, lis
     for name in fields:
         through, column, ordering = LINKS[name]
         by_activity: dict[int, list[Any]] = defaultdict(list)
-        pairs = (
+        linked = (
             through.objects.filter(activity_id__in=ids)
             # The linked id breaks ties, so that the CSV export's SQL (activities.exports)
             # can order them the same way.
             .order_by("activity_id", ordering, column)
-            .values_list("activity_id", column)
         )
-        for activity_id, value in pairs:
-            by_activity[activity_id].append(value)
+        if name in ROLE_LINKS:
+            for activity_id, value, role in linked.values_list("activity_id", column, "role"):
+                by_activity[activity_id].append({ROLE_LINKS[name]: value, "role": role})
+        else:
+            for activity_id, value in linked.values_list("activity_id", column):
+                by_activity[activity_id].append(value)
         found[name] = by_activity
     return found
 
@@ -115,8 +122,12 @@ def _link_arrays(fields: Sequence[str]) -> dict[str, Any]:
     arrays = {}
     for name in fields:
         through, column, ordering = LINKS[name]
-        linked = through.objects.filter(activity_id=OuterRef("pk"))
-        arrays[f"{name}_linked"] = ArraySubquery(linked.order_by(ordering, column).values(column))
+        linked = through.objects.filter(activity_id=OuterRef("pk")).order_by(ordering, column)
+        if name in ROLE_LINKS:
+            item = JSONObject(**{ROLE_LINKS[name]: F(column), "role": F("role")})
+            arrays[f"{name}_linked"] = ArraySubquery(linked.values(item=item))
+        else:
+            arrays[f"{name}_linked"] = ArraySubquery(linked.values(column))
     return arrays
 
 

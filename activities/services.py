@@ -18,7 +18,14 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
-from activities.models import REVIEW_COMMENT_MAX_LENGTH, Activity, Releasability, ReviewState
+from activities.models import (
+    REVIEW_COMMENT_MAX_LENGTH,
+    Activity,
+    ActivityOrganisation,
+    Organisation,
+    Releasability,
+    ReviewState,
+)
 from activities.querysets import REVIEW, SEE_DRAFTS, VIEW_RESTRICTED, deleted_activities
 from activities.signals import activity_event
 from goals.models import PartnershipGoal, Programme
@@ -31,6 +38,9 @@ LINKS = ("goals", "objectives", "allies")
 # back for review; other fields (title, description, location…) do not.
 SUBSTANCE_FIELDS = ("start_date", "end_date", "status", "outcome")
 SUBSTANCE_LINKS = ("goals", "allies")
+# Who took part, each with a role: [(Organisation or its id, role), ...]; written by
+# set_participants() after the links, recorded in the history like them (with the roles).
+PARTICIPANTS = "organisations"
 # The states a record may be created in: a draft, or submitted for review (the default).
 CREATION_STATES = (ReviewState.DRAFT, ReviewState.SUBMITTED)
 
@@ -85,9 +95,36 @@ def check_releasability(user: AbstractBaseUser, releasability: str | None) -> No
 
 
 def _split(data: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
-    fields = {name: value for name, value in data.items() if name not in LINKS}
+    fields = {name: value for name, value in data.items() if name not in (*LINKS, PARTICIPANTS)}
     links = {name: list(value) for name, value in data.items() if name in LINKS}
     return fields, links
+
+
+def set_participants(
+    activity: Activity, participants: Iterable[tuple[Organisation | int, str]]
+) -> None:
+    """Make the activity's participants exactly these (organisation, role) pairs.
+
+    Through the many-to-many manager, so that the history records the change like the
+    other links' (only the rows that change are touched). The caller has validated them
+    (`Activity.clean_links()`); the programme guard and the constraints remain."""
+    wanted = {getattr(org, "pk", org): role for org, role in participants}
+    current = dict(
+        ActivityOrganisation.objects.filter(activity=activity).values_list(
+            "organisation_id", "role"
+        )
+    )
+    if wanted == current:
+        return
+    stale = [pk for pk, role in current.items() if wanted.get(pk) != role]
+    if stale:
+        activity.organisations.remove(*stale)
+    by_role: dict[str, list[int]] = {}
+    for pk, role in wanted.items():
+        if current.get(pk) != role:
+            by_role.setdefault(role, []).append(pk)
+    for role, pks in sorted(by_role.items()):
+        activity.organisations.add(*pks, through_defaults={"role": role})
 
 
 @transaction.atomic
@@ -108,6 +145,8 @@ def create_activity(*, user: AbstractBaseUser, data: dict[str, Any]) -> Activity
     activity.save()
     for name, values in links.items():
         getattr(activity, name).set(values)
+    if data.get(PARTICIPANTS):
+        set_participants(activity, data[PARTICIPANTS])
     announce("activity.created", activity, user)
     return activity
 
@@ -174,6 +213,8 @@ def update_activity(
     activity.save()
     for name, values in links.items():
         getattr(activity, name).set(values)
+    if data.get(PARTICIPANTS) is not None:
+        set_participants(activity, data[PARTICIPANTS])
     announce("activity.updated", activity, user)
     return activity
 
@@ -209,7 +250,10 @@ def restore_activity(*, activity_id: int, user: AbstractBaseUser) -> Activity:
     activity._history_user = user
     activity.save(force_insert=True)
     for name, ids in m2m_ids(version).items():
-        getattr(activity, name).set(ids)
+        if name == PARTICIPANTS:
+            set_participants(activity, [(link["organisation"], link["role"]) for link in ids])
+        else:
+            getattr(activity, name).set(ids)
     # It exists again for whoever follows the log: announced as created, under its old id.
     announce("activity.created", activity, user)
     return activity

@@ -39,3 +39,8 @@ def guard_goals(**kwargs) -> None:
 @receiver(m2m_changed, sender=Activity.objectives.through)
 def guard_objectives(**kwargs) -> None:
     _guard_same_programme(**kwargs)
+
+
+@receiver(m2m_changed, sender=Activity.organisations.through)
+def guard_organisations(**kwargs) -> None:
+    _guard_same_programme(**kwargs)

@@ -71,6 +71,9 @@ CHECKBOX_FILTERS = (
     "releasability",
     "review_state",
     "ally",
+    "organisation",
+    "nation",
+    "organisation_role",
 )
 # Copied by "Log a similar activity": what the next occurrence of an activity shares with the
 # last one. Dates, status, attendance and outcome belong to one occurrence and are left out.
@@ -229,7 +232,8 @@ class VisibleActivityMixin:
 
 class ActivityDetailView(RolePermissionMixin, VisibleActivityMixin, DetailView):
     permission_required = "activities.view_activity"
-    queryset = Activity.objects.with_related()
+    # Who took part, with their roles: shown on this page only (the list does not).
+    queryset = Activity.objects.with_related().prefetch_related("participations__organisation")
     template_name = "activities/activity_detail.html"
     context_object_name = "activity"
 
@@ -254,6 +258,11 @@ def form_data(form: ActivityPageForm) -> dict[str, Any]:
     return {
         name: form.cleaned_data[name] for name in form._meta.fields if name in form.cleaned_data
     }
+
+
+def write_data(form: ActivityPageForm) -> dict[str, Any]:
+    """What the services write from a valid form: its fields, and its participant rows."""
+    return {**form_data(form), "organisations": form.cleaned_data.get("organisations", [])}
 
 
 # The new-activity form's second button: save the record as a draft, not for review.
@@ -378,7 +387,7 @@ class ActivityCreateView(RolePermissionMixin, CreateView):
 
     def form_valid(self, form: ActivityPageForm) -> HttpResponse:
         token = form.cleaned_data.get("form_token")
-        data = form_data(form)
+        data = write_data(form)
         as_draft = self.request.POST.get("save_as") == SAVE_AS_DRAFT
         data["review_state"] = ReviewState.DRAFT if as_draft else ReviewState.SUBMITTED
         try:
@@ -460,7 +469,7 @@ class ActivityUpdateView(RolePermissionMixin, VisibleActivityMixin, UpdateView):
             activity = update_activity(
                 activity=self.object,
                 user=self.request.user,
-                data=form_data(form),
+                data=write_data(form),
                 expected_version=form.cleaned_data.get("version"),
             )
         except VersionConflict as conflict:

@@ -135,8 +135,21 @@ def _m2m_accessors(history_model: type[models.Model]) -> dict[str, str]:
 
 
 def _link_ids(record: models.Model, field: models.ManyToManyField, accessor: str) -> list[Any]:
+    """Sorted ids; for a link with its own columns (an organisation's role in an activity),
+    sorted `{<target>: id, <column>: value}`, so that a change of role is a change too."""
     target = field.m2m_reverse_field_name()
-    return sorted(getattr(row, f"{target}_id") for row in getattr(record, accessor).all())
+    through = field.remote_field.through
+    extra = [f.name for f in through._meta.concrete_fields if not (f.is_relation or f.primary_key)]
+    rows = getattr(record, accessor).all()
+    if not extra:
+        return sorted(getattr(row, f"{target}_id") for row in rows)
+    return sorted(
+        (
+            {target: getattr(row, f"{target}_id"), **{name: getattr(row, name) for name in extra}}
+            for row in rows
+        ),
+        key=lambda link: link[target],
+    )
 
 
 def snapshot(record: models.Model) -> dict[str, Any]:

@@ -160,7 +160,10 @@ def describe_filters(applied: Mapping[str, list[str]], cleaned: Mapping[str, Any
         elif isinstance(value, list | tuple | QuerySet) and value and isinstance(value[0], Model):
             shown = [str(item) for item in value]
         else:
-            choices = dict(filter_.extra.get("choices") or []) if filter_ is not None else {}
+            choices = filter_.extra.get("choices") if filter_ is not None else None
+            if callable(choices):  # read when used (the nations of the organisations)
+                choices = choices()
+            choices = dict(choices or [])
             shown = [str(choices.get(item, item)) for item in values]
         described.append(f"{label}: {', '.join(shown)}")
     return described

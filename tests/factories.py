@@ -167,6 +167,13 @@ class ActivityFactory(factory.django.DjangoModelFactory):
         if create and extracted:
             self.allies.set([ally(code) if isinstance(code, str) else code for code in extracted])
 
+    @factory.post_generation
+    def organisations(self, create, extracted, **kwargs):
+        """[(organisation, role), ...]: who took part."""
+        if create and extracted:
+            for organisation, role in extracted:
+                self.organisations.add(organisation, through_defaults={"role": role})
+
 
 def edit_form_data(activity: Activity, **changes) -> dict:
     """What the edit page posts for `activity` as it stands (at its version), with changes."""

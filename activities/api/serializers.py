@@ -13,6 +13,7 @@ from activities.models import (
     Activity,
     Ally,
     Organisation,
+    ParticipantRole,
     ReviewState,
 )
 from goals.models import PartnershipGoal, Programme, StrategicObjective
@@ -30,6 +31,34 @@ class OrganisationSerializer(serializers.ModelSerializer):
     class Meta:
         model = Organisation
         fields = ["id", "programme", "name", "name_ja", "short_name", "nation", "kind"]
+
+
+class ParticipantSerializer(serializers.Serializer):
+    """One organisation's part in an activity."""
+
+    organisation = serializers.PrimaryKeyRelatedField(
+        queryset=Organisation.objects.all(),
+        help_text="Id of an organisation of the activity's programme (/api/v1/organisations/).",
+    )
+    role = serializers.ChoiceField(choices=ParticipantRole.choices)
+
+
+class ParticipantsField(serializers.ListField):
+    """The activity's participants as `[{"organisation": id, "role": "lead"}, ...]`."""
+
+    child = ParticipantSerializer()
+
+    def to_internal_value(self, data: Any) -> list[dict[str, Any]]:
+        try:
+            return super().to_internal_value(data)
+        except serializers.ValidationError as error:
+            # Every field's errors are a list of texts (the API's error schema): an item's
+            # nested errors become "Item 2, role: …".
+            raise serializers.ValidationError(_flat(error.detail)) from None
+
+    def get_attribute(self, instance: Activity) -> Any:
+        # The link rows, which hold the role (prefetched by the views).
+        return instance.participations.all()
 
 
 class ActivitySerializer(ValidatedModelSerializer):
@@ -56,6 +85,13 @@ class ActivitySerializer(ValidatedModelSerializer):
         queryset=Ally.objects.all(),
         required=False,
         help_text='Codes of the Allies that took part, e.g. "FR".',
+    )
+    organisations = ParticipantsField(
+        required=False,
+        help_text=(
+            "The bodies that took part, each once, with its role: lead, co-host, participant "
+            "or observer. Organisations of the activity's programme only."
+        ),
     )
     review_state = serializers.ChoiceField(
         choices=ReviewState.choices,
@@ -88,6 +124,7 @@ class ActivitySerializer(ValidatedModelSerializer):
             "goals",
             "objectives",
             "allies",
+            "organisations",
             "lead_organisation",
             "participants",
             "women_participants",
@@ -144,10 +181,16 @@ class ActivitySerializer(ValidatedModelSerializer):
         objectives = attrs.get(
             "objectives", self.instance.objectives.all() if self.instance else None
         )
-        Activity.clean_links(instance.programme, goals, objectives)
+        participants = attrs.get("organisations")
+        if participants is None and self.instance is not None and "programme" in attrs:
+            participants = self.instance.participations.select_related("organisation")
+            participants = [{"organisation": p.organisation, "role": p.role} for p in participants]
+        Activity.clean_links(
+            instance.programme, goals, objectives, organisations=_pairs(participants)
+        )
 
     def create(self, validated_data: dict[str, Any]) -> Activity:
-        return self._write(services.create_activity, data=validated_data)
+        return self._write(services.create_activity, data=_with_pairs(validated_data))
 
     def update(self, instance: Activity, validated_data: dict[str, Any]) -> Activity:
         validated_data.pop("review_state", None)  # unchanged (validate_review_state)
@@ -155,7 +198,7 @@ class ActivitySerializer(ValidatedModelSerializer):
         return self._write(
             services.update_activity,
             activity=instance,
-            data=validated_data,
+            data=_with_pairs(validated_data),
             expected_version=self.context.get("expected_version"),
         )
 
@@ -164,6 +207,31 @@ class ActivitySerializer(ValidatedModelSerializer):
             return service(user=self.context["request"].user, **kwargs)
         except DjangoValidationError as error:
             raise validation_error(error) from None
+
+
+def _flat(detail: Any, where: str = "") -> list[str]:
+    if isinstance(detail, dict):
+        found = []
+        for key, value in detail.items():
+            place = f"Item {int(key) + 1}" if str(key).isdigit() else str(key)
+            found += _flat(value, f"{where}, {place}" if where else place)
+        return found
+    if isinstance(detail, list):
+        return [message for item in detail for message in _flat(item, where)]
+    return [f"{where}: {detail}" if where else str(detail)]
+
+
+def _pairs(participants: list[dict[str, Any]] | None) -> list[tuple[Organisation, str]] | None:
+    if participants is None:
+        return None
+    return [(item["organisation"], item["role"]) for item in participants]
+
+
+def _with_pairs(data: dict[str, Any]) -> dict[str, Any]:
+    # The services take participants as (organisation, role) pairs.
+    if "organisations" in data:
+        data = {**data, "organisations": _pairs(data["organisations"])}
+    return data
 
 
 class ChangeSerializer(serializers.Serializer):

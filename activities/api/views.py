@@ -214,7 +214,7 @@ class ActivityViewSet(ModelViewSet):
         return (
             Activity.objects.visible_to(self.request.user)
             .select_related("created_by", "updated_by")
-            .prefetch_related("goals", "objectives", "allies")
+            .prefetch_related("goals", "objectives", "allies", "participations")
         )
 
     def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:

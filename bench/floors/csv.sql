@@ -1,7 +1,8 @@
 -- Every activity a Viewer sees, newest first, with exactly the CSV export's cells
 -- (activities/exports.py), for COPY (…) TO STDOUT WITH CSV HEADER: the columns in the
 -- export's order and under its names; the programme by its label; goals by title (by
--- their order), objectives by number, Allies by code (by name), each joined with '; ';
+-- their order), objectives by number, Allies by code (by name), organisations by short
+-- name (else name) with the role in brackets (by name), each joined with '; ';
 -- dates as YYYY-MM-DD; updated_at in the local time as Python's isoformat() writes it, for
 -- the default DJANGO_TIME_ZONE (Europe/Brussels); a text starting with = + - @ tab CR or '
 -- prefixed with ' (the formula guard; choices, numbers and dates cannot start so). The
@@ -22,6 +23,8 @@ SELECT a.id,
     ol.objectives,
     CASE WHEN left(al.allies, 1) IN ('=', '+', '-', '@', E'\t', E'\r', '''')
         THEN '''' || al.allies ELSE al.allies END AS allies,
+    CASE WHEN left(pl.organisations, 1) IN ('=', '+', '-', '@', E'\t', E'\r', '''')
+        THEN '''' || pl.organisations ELSE pl.organisations END AS organisations,
     CASE WHEN left(a.location, 1) IN ('=', '+', '-', '@', E'\t', E'\r', '''')
         THEN '''' || a.location ELSE a.location END AS location,
     CASE WHEN left(a.lead_organisation, 1) IN ('=', '+', '-', '@', E'\t', E'\r', '''')
@@ -62,5 +65,13 @@ LEFT JOIN (
     FROM activities_activity_allies l JOIN activities_ally y ON y.code = l.ally_id
     GROUP BY l.activity_id
 ) al ON al.activity_id = a.id
+LEFT JOIN (
+    SELECT l.activity_id,
+        string_agg(coalesce(nullif(o.short_name, ''), o.name) || ' (' || l.role || ')', '; '
+            ORDER BY o.name, o.id) AS organisations
+    FROM activities_activityorganisation l
+    JOIN activities_organisation o ON o.id = l.organisation_id
+    GROUP BY l.activity_id
+) pl ON pl.activity_id = a.id
 WHERE a.releasability <> 'restricted'
 ORDER BY a.start_date DESC, a.id DESC

@@ -16,6 +16,7 @@ from activities.models import Activity
 from tests.activities.importing import confirm, preview, row_errors
 from tests.factories import (
     ActivityFactory,
+    OrganisationFactory,
     PartnershipGoalFactory,
     ProgrammeFactory,
     UserFactory,
@@ -231,8 +232,9 @@ def test_an_unchanged_row_costs_a_fixed_few_queries(japan, superuser):
         return len(captured)
 
     per_row = (queries(8) - queries(4)) / 4
-    # The activity and its three link tables, in the row's savepoint (2).
-    assert per_row == 6
+    # The activity and its four link tables (participants with their organisations in
+    # one), in the row's savepoint (2).
+    assert per_row == 7
 
 
 def test_the_preview_shows_what_a_row_changes_in_the_links(client, staff_editor, logged):
@@ -259,6 +261,12 @@ def awkward(japan):
     objectives = list(japan.strategic_objectives.order_by("number"))
     other_goal = PartnershipGoalFactory(programme=other, title="-minus, first")
     texts = ["=1+1", "+1", "-1", "@x", "\tx", "\rx", "'x", 'a "quoted", text', "two\r\nlines"]
+    bodies = [
+        OrganisationFactory(programme=japan, name='=Evil, "body"'),
+        OrganisationFactory(programme=japan, name="Zeta", short_name="-Z"),
+        OrganisationFactory(programme=japan, name="Alpha", short_name="A, B"),
+    ]
+    roles = ["lead", "co-host", "participant", "observer"]
     made = [
         ActivityFactory(
             programme=japan,
@@ -270,6 +278,9 @@ def awkward(japan):
             goals=goals[n % 5 : n % 5 + 1 + n % 3],
             objectives=objectives[: n % 3],
             allies=["FR", "DE", "EE"][: n % 4],
+            organisations=[(body, roles[(n + i) % 4]) for i, body in enumerate(bodies)][
+                n % 2 : n % 4
+            ],
             participants=None if n % 2 else 10 * n,
             women_participants=None if n % 2 else n,
             end_date=None if n % 3 else datetime.date(2024, 6, 30),

@@ -2,15 +2,16 @@
 
 import datetime
 import itertools
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import pytest
 from django.core.cache import cache
 
-from activities.models import ActivityStatus, ActivityType, Releasability
+from activities.models import ActivityStatus, ActivityType, Organisation, Releasability
 from goals.models import PartnershipGoal, PriorityIssue, Programme, StrategicObjective
 from tests.factories import (
     ActivityFactory,
+    OrganisationFactory,
     PartnershipGoalFactory,
     PriorityIssueFactory,
     ProgrammeFactory,
@@ -28,6 +29,7 @@ class Land:
     issues: list[PriorityIssue]
     goals: list[PartnershipGoal]
     objectives: list[StrategicObjective]
+    organisations: list[Organisation] = field(default_factory=list)
 
 
 @pytest.fixture(autouse=True)
@@ -54,6 +56,14 @@ def testland(db) -> Land:
         for n in range(4)
     ]
     objectives = [StrategicObjectiveFactory(programme=programme, number=n) for n in (1, 2)]
+    # Who took part: a body of an Ally, leading or observing, and a NATO body.
+    bodies = [
+        OrganisationFactory(programme=programme, name="Estonian Defence Forces", nation="EE"),
+        OrganisationFactory(programme=programme, name="NATO body", nation="NATO"),
+    ]
+    participant_sets = itertools.cycle(
+        [[], [(bodies[0], "lead")], [(bodies[1], "participant")], [(bodies[0], "observer")]]
+    )
     statuses = itertools.cycle(ActivityStatus.values)
     releasabilities = itertools.cycle(Releasability.values)
     # Every state but draft: drafts are listed (for Editors) but never counted, see
@@ -72,6 +82,7 @@ def testland(db) -> Land:
             goals=[goals[g] for g in next(goal_sets)],
             objectives=[objectives[n % 2]] if n % 4 else [],
             allies=[ALLIES[n % 3]] if n % 5 else [],
+            organisations=next(participant_sets),
         )
     ActivityFactory(start_date=datetime.date(2025, 5, 5))
-    return Land(programme, issues, goals, objectives)
+    return Land(programme, issues, goals, objectives, bodies)
