@@ -16,7 +16,7 @@ from django.conf import settings
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from activities.models import Activity, ActivityStatus, Ally, Releasability
+from activities.models import Activity, ActivityStatus, Ally, OrganisationKind, Releasability
 from goals.models import Programme
 
 VERSION = "2.03"
@@ -39,6 +39,17 @@ ENDED = {ActivityStatus.COMPLETED}
 # 40 Multilateral.
 ACCOUNTABLE, IMPLEMENTING = "2", "4"
 GOVERNMENT, MULTILATERAL = "10", "40"
+# IATI OrganisationType of each kind of organisation (80 Academic, Training and Research;
+# 90 Other): ministries and armed forces are their government's; NATO's bodies, agencies and
+# centres of excellence are multilateral.
+ORGANISATION_TYPES = {
+    OrganisationKind.MINISTRY: GOVERNMENT,
+    OrganisationKind.ARMED_FORCES: GOVERNMENT,
+    OrganisationKind.NATO_BODY: MULTILATERAL,
+    OrganisationKind.CENTRE_OF_EXCELLENCE: MULTILATERAL,
+    OrganisationKind.AGENCY: MULTILATERAL,
+    OrganisationKind.OTHER: "90",
+}
 # IATI TagVocabulary 99: the reporting organisation's own (the programme's goals).
 OWN_VOCABULARY = "99"
 
@@ -48,7 +59,7 @@ def published(programme: Programme) -> QuerySet[Activity]:
     return (
         Activity.objects.filter(programme=programme, releasability=Releasability.PUBLIC)
         .without_drafts()
-        .prefetch_related("goals", "allies")
+        .prefetch_related("goals", "allies", "participations__organisation")
         .order_by("start_date", "id")
     )
 
@@ -125,6 +136,16 @@ def _activity(
         element, "participating-org", {"role": IMPLEMENTING, "type": GOVERNMENT}
     )
     _narratives(partner, [("en", f"Government of {programme.partner}")])
+    # The bodies that took part, each in the role IATI has for doing the work.
+    participations = sorted(activity.participations.all(), key=lambda p: p.organisation.name)
+    for participation in participations:
+        organisation = participation.organisation
+        org = ET.SubElement(
+            element,
+            "participating-org",
+            {"role": IMPLEMENTING, "type": ORGANISATION_TYPES[organisation.kind]},
+        )
+        _narratives(org, [("en", organisation.name), ("ja", organisation.name_ja)])
     for ally in activity.allies.all():
         org = ET.SubElement(
             element, "participating-org", {"role": IMPLEMENTING, "type": GOVERNMENT}

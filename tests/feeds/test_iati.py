@@ -6,7 +6,7 @@ import datetime
 import pytest
 from lxml import etree
 
-from activities.models import ActivityStatus, Releasability
+from activities.models import ActivityStatus, Organisation, Releasability
 from tests.api.conftest import token_client
 from tests.factories import ActivityFactory, ProgrammeFactory
 from tests.feeds.iati_schema import activity_schema
@@ -19,8 +19,11 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def published(japan):
     goals = {g.order: g for g in japan.partnership_goals.all()}
+    jmsdf = Organisation.objects.get(programme=japan, short_name="JMSDF")
+    act = Organisation.objects.get(programme=japan, short_name="ACT")
     talks = ActivityFactory(
         programme=japan,
+        organisations=[(jmsdf, "lead"), (act, "participant")],
         title="Cyber defence staff talks",
         description="Second round of talks on cyber defence.",
         status=ActivityStatus.COMPLETED,
@@ -84,6 +87,14 @@ def test_an_activity_maps_to_iati_fields(japan, published, viewer):
     assert done.find("recipient-country").get("code") == "EE"
     orgs = [o.findtext("narrative") for o in done.findall("participating-org")]
     assert {"Government of Japan", "Government of Estonia", "Government of France"} <= set(orgs)
+    # The organisations that took part, in both languages where they have them.
+    jmsdf = done.xpath("participating-org[narrative='Japan Maritime Self-Defense Force']")[0]
+    assert (jmsdf.get("role"), jmsdf.get("type")) == ("4", "10")
+    assert [n.text for n in jmsdf.findall("narrative")] == [
+        "Japan Maritime Self-Defense Force",
+        "海上自衛隊",
+    ]
+    assert "Allied Command Transformation" in orgs
     assert [t.get("code") for t in done.findall("tag")] == ["PG1", "PG2"]
     assert done.find("tag").get("vocabulary") == "99"
     assert done.find("tag").get("vocabulary-uri").endswith(f"/api/v1/goals/?programme={japan.pk}")
