@@ -230,6 +230,10 @@ for _name in ("period_start", "period_end"):
 extend_schema_field({"type": "string", "pattern": "^[A-Z]{2}$"})(
     ActivityFilterSet.base_filters["ally"]
 )
+# Its choices are read when used (the organisations' nations): an Ally's code, JP, or NATO.
+extend_schema_field({"type": "string", "pattern": "^([A-Z]{2}|NATO)$"})(
+    ActivityFilterSet.base_filters["nation"]
+)
 
 
 def nation_choices() -> list[tuple[str, str]]:

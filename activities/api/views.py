@@ -37,7 +37,7 @@ from activities.api.serializers import (
 )
 from activities.exports import activities_csv_response
 from activities.filters import ActivityFilterSet, OrganisationFilterSet
-from activities.history import past_withheld_from
+from activities.history import EVENT_SOURCES, past_withheld_from
 from activities.models import Activity, Ally, CreationKey, Organisation
 from activities.querysets import RESTORE_PERMISSIONS, REVIEW
 from itpp.api.exceptions import (
@@ -371,6 +371,11 @@ class ActivityViewSet(ModelViewSet):
     @action(detail=True, methods=["get"], filter_backends=[], pagination_class=None)
     def history(self, request: Request, pk: str) -> Response:
         entries = change_log(self.history_records(int(pk)))
+        # The apps above activities add their events (attachments added and removed), as
+        # the page's change log shows them: here a change of that link, old and new name.
+        for source in EVENT_SOURCES:
+            entries.extend({**event, "action": "changed"} for event in source(int(pk)))
+        entries.sort(key=lambda entry: entry["at"], reverse=True)
         return Response(HistoryEntrySerializer(entries, many=True).data)
 
     @extend_schema(

@@ -235,3 +235,19 @@ def test_the_upload_handler_stops_reading_past_the_limit(editor, activity, setti
     limit_uploads(request)
     with pytest.raises(content.FileTooLarge):
         request.FILES  # noqa: B018  (reading the body is what is tested)
+
+
+def test_adding_and_removing_are_in_the_apis_history_of_the_activity(editor, activity):
+    api = token_client(editor)
+    attachment = post(api, activity, "agenda.pdf", PDF, title="Agenda").json()
+    api.delete(f"{url(activity)}{attachment['id']}/")
+    history = api.get(f"/api/v1/activities/{activity.pk}/history/").json()
+    changes = [
+        entry["changes"]["attachments"] for entry in history if "attachments" in entry["changes"]
+    ]
+    # Newest first: removed, then added, by the editor.
+    assert changes == [
+        {"old": "Agenda (agenda.pdf)", "new": None},
+        {"old": None, "new": "Agenda (agenda.pdf)"},
+    ]
+    assert {entry["user"] for entry in history if "attachments" in entry["changes"]} == {"editor"}
