@@ -237,8 +237,9 @@ def fragment_key(query: ProgressQuery, name: str, *parts: Any) -> str | None:
     return f"{entry_key(query, name, version)}:{_digest(parts)}"
 
 
-def fragment(key: str | None, render: Callable[[], str]) -> str:
-    """The fragment rendered once per key (`render()` each time without a key or cache)."""
+def fragment(key: str | None, render: Callable[[], str], *, timeout: int | None = None) -> str:
+    """The fragment rendered once per key (`render()` each time without a key or cache),
+    kept `timeout` seconds (PROGRESS_CACHE_SECONDS by default)."""
     if key is None:
         return render()
     try:
@@ -249,7 +250,8 @@ def fragment(key: str | None, render: Callable[[], str]) -> str:
     if html is None:
         html = render()
         try:
-            cache.set(key, html, timeout=settings.PROGRESS_CACHE_SECONDS)
+            kept = settings.PROGRESS_CACHE_SECONDS if timeout is None else timeout
+            cache.set(key, html, timeout=kept)
         except Exception:
             logger.warning("Progress cache: could not store %s", key, exc_info=True)
     return html

@@ -8,7 +8,6 @@ import math
 from csp.decorators import csp
 from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
-from django.core.cache import cache
 from django.http import Http404, HttpRequest, HttpResponse
 from django.template.loader import render_to_string
 from django.views.decorators.http import require_safe
@@ -71,13 +70,11 @@ def progress_page(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     # the lifetime only bounds how long an unused page is kept.
     try:
         key = CACHE_KEY.format(programme=programme.pk, version=progress_cache.data_version())
-        html = cache.get(key)
     except Exception:  # the cache is down: answer uncached, as progress does
-        key, html = None, None
-    if html is None:
-        html = _render(programme)
-        if key is not None:
-            cache.set(key, html, settings.PUBLIC_PAGE_CACHE_SECONDS)
+        key = None
+    html = progress_cache.fragment(
+        key, lambda: _render(programme), timeout=settings.PUBLIC_PAGE_CACHE_SECONDS
+    )
     response = HttpResponse(html)
     # The same for everyone: shared caches may keep it as long as we do.
     response["Cache-Control"] = f"public, max-age={settings.PUBLIC_PAGE_CACHE_SECONDS}"
