@@ -44,7 +44,12 @@ class StockTakeForm(StockTakeRulesMixin, PageFormMixin, forms.ModelForm):
             "period_start": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "period_end": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         }
-        labels = {"period_start": _("Period from"), "period_end": _("Period to")}
+        # The model's field names, in words to translate (verbose names would need migrations).
+        labels = {
+            "title": _("Title"),
+            "period_start": _("Period from"),
+            "period_end": _("Period to"),
+        }
         help_texts = {
             "title": _("How both sides will refer to it, e.g. “2025 annual review”."),
             "period_start": _("The activities that started in this period are counted."),
@@ -61,6 +66,11 @@ class AssessmentForm(PageFormMixin, forms.ModelForm):
         widgets = {
             "narrative": forms.Textarea(attrs={"rows": 3}),
             "next_steps": forms.Textarea(attrs={"rows": 2}),
+        }
+        labels = {
+            "rating": _("Rating"),
+            "narrative": _("Narrative"),
+            "next_steps": _("Next steps"),
         }
         help_texts = {
             "narrative": _("What was achieved in the period, and how it compares with the goal."),
