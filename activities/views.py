@@ -318,7 +318,7 @@ class ActivityCreateView(RolePermissionMixin, CreateView):
         self.programmes = list(Programme.objects.all())
         programme = Programme.objects.chosen(self.request.GET.get("programme", ""), self.programmes)
         if programme is None:
-            raise Http404(NO_PROGRAMME)
+            raise Http404(_(NO_PROGRAMME))
         return programme
 
     def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
