@@ -151,7 +151,7 @@ def report_workbook(report: Report) -> bytes:
         [
             [
                 a.pk,
-                a.title,
+                a.display_title,
                 TYPE_LABELS[a.activity_type],
                 STATUS_LABELS[a.status],
                 a.releasability.capitalize(),  # as the pages' badge says it

@@ -115,7 +115,9 @@ class ActivitySerializer(ValidatedModelSerializer):
             "id",
             "programme",
             "title",
+            "title_ja",
             "description",
+            "description_ja",
             "activity_type",
             "status",
             "start_date",
@@ -129,6 +131,7 @@ class ActivitySerializer(ValidatedModelSerializer):
             "participants",
             "women_participants",
             "outcome",
+            "outcome_ja",
             "releasability",
             "review_state",
             "review_comment",
@@ -147,6 +150,10 @@ class ActivitySerializer(ValidatedModelSerializer):
             "review_changed_at",
         ]
         extra_kwargs = {
+            "title": {"help_text": "The English title (required): NATO's working record."},
+            "title_ja": {"help_text": "The Japanese title (optional)."},
+            "description_ja": {"help_text": "The description in Japanese (optional)."},
+            "outcome_ja": {"help_text": "The outcome in Japanese (optional)."},
             "version": {
                 "help_text": (
                     "Goes up by one at every change; also sent as the ETag. Send it back "
