@@ -464,7 +464,9 @@ class Activity(BilingualMixin, models.Model):
             self.is_being_completed
             and isinstance(self.last_day, date)
             and self.last_day < timezone.localdate()
+            # In either language: an outcome written in Japanese is an outcome.
             and not (self.outcome or "").strip()
+            and not (self.outcome_ja or "").strip()
         ):
             errors["outcome"] = _t(
                 "Say what came of it: an activity that has ended is completed with its outcome."
