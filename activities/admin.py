@@ -241,7 +241,8 @@ class ParticipantInline(admin.TabularInline):
     model = ActivityOrganisation
     formset = ParticipantFormSet
     fields = ["organisation", "role"]
-    autocomplete_fields = ["organisation"]
+    # A plain select (a programme lists a few dozen bodies): it works without JavaScript and
+    # needs no permission on the organisations' own admin, which Editors may not have.
     extra = 1
     verbose_name = "participant"
     verbose_name_plural = "organisations that took part"
