@@ -10,6 +10,7 @@ from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.template.loader import render_to_string
+from django.utils.translation import get_language
 from django.views.decorators.http import require_safe
 
 from goals.models import Programme
@@ -27,7 +28,8 @@ PUBLIC_CSP = {
     "form-action": ["'none'"],
     "frame-ancestors": ["'none'"],
 }
-CACHE_KEY = "public-page:{programme}:v{version}"
+# Per language: the page holds translated words and bilingual records' texts.
+CACHE_KEY = "public-page:{programme}:v{version}:{language}"
 
 
 def _throttled(request: HttpRequest) -> HttpResponse | None:
@@ -69,7 +71,11 @@ def progress_page(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     # Under the progress data version, which every write bumps: a change shows at once, and
     # the lifetime only bounds how long an unused page is kept.
     try:
-        key = CACHE_KEY.format(programme=programme.pk, version=progress_cache.data_version())
+        key = CACHE_KEY.format(
+            programme=programme.pk,
+            version=progress_cache.data_version(),
+            language=get_language(),
+        )
     except Exception:  # the cache is down: answer uncached, as progress does
         key = None
     html = progress_cache.fragment(

@@ -201,6 +201,28 @@ def test_framework_japanese_titles_are_shown_when_present(client, viewer, japan,
     )
 
 
+def test_cached_parts_of_the_dashboard_and_the_public_page_follow_the_language(
+    client, viewer, japan, bilingual
+):
+    issue = PartnershipGoal.objects.get(programme=japan, order=1).priority_issue
+    issue.title_ja = "新たな安全保障上の課題"
+    issue.save()
+    bilingual.releasability = "public"
+    bilingual.save()
+    client.force_login(viewer)
+    for _ in range(2):  # the second time from the cache
+        english = client.get(reverse("progress:dashboard"), HTTP_ACCEPT_LANGUAGE="en")
+        japanese = client.get(reverse("progress:dashboard"), HTTP_ACCEPT_LANGUAGE="ja")
+        assert "新たな安全保障上の課題" not in english.content.decode()
+        assert "新たな安全保障上の課題" in japanese.content.decode()
+    client.logout()
+    for _ in range(2):
+        english = client.get("/public/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+        japanese = client.get("/public/", HTTP_ACCEPT_LANGUAGE="ja").content.decode()
+        assert TITLE_JA not in english and "Cyber defence staff talks" in english
+        assert TITLE_JA in japanese
+
+
 def test_the_seeded_framework_has_no_invented_japanese_text(japan):
     for model in (PartnershipGoal, PriorityIssue, StrategicObjective):
         assert not model.objects.filter(programme=japan).exclude(title_ja="").exists()
