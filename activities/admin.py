@@ -14,6 +14,7 @@ from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import QuerySet
+from django.forms.models import BaseInlineFormSet
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
 from django.utils import timezone
@@ -25,7 +26,14 @@ from import_export.admin import ImportExportMixin
 from activities.forms import MAX_VERSION, ActivityForm
 from activities.history import changes_since, past_withheld_from
 from activities.imports import IMPORT_FORMATS, ActivityImportForm, ImportRefused
-from activities.models import Activity, Ally, DeletedActivity, Organisation, Releasability
+from activities.models import (
+    Activity,
+    ActivityOrganisation,
+    Ally,
+    DeletedActivity,
+    Organisation,
+    Releasability,
+)
 from activities.querysets import (
     RESTORE_PERMISSIONS,
     deleted_activities,
@@ -33,6 +41,7 @@ from activities.querysets import (
 )
 from activities.resources import IMPORT_PERMISSIONS, ActivityResource
 from activities.services import (
+    PARTICIPANTS,
     VersionConflict,
     create_activity,
     delete_activity,
@@ -202,9 +211,79 @@ def copy_state(saved: Activity, onto: Activity) -> None:
     onto._state.adding = False
 
 
+class ParticipantFormSet(BaseInlineFormSet):
+    """The participant rows under the activity: the one rule of every door
+    (`Activity.clean_links()`: organisations of the activity's programme, known roles,
+    each organisation once), as one message above the rows."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        total = f"{self.prefix}-TOTAL_FORMS"
+        if self.is_bound and total not in self.data:
+            # A post without the rows (a script, or a form from before they existed) leaves
+            # the participants as they are, as the API does when `organisations` is left out.
+            self.data = self.data.copy()
+            self.data[total] = self.data[f"{self.prefix}-INITIAL_FORMS"] = "0"
+
+    def participant_pairs(self) -> list[tuple[Organisation, str]]:
+        """The rows kept, as (organisation, role): what the service is given."""
+        return [
+            (form.cleaned_data["organisation"], form.cleaned_data.get("role") or "participant")
+            for form in self.forms
+            if form.cleaned_data
+            and form.cleaned_data.get("organisation") is not None
+            and not form.cleaned_data.get("DELETE")
+        ]
+
+    def clean(self) -> None:
+        super().clean()
+        if any(self.errors):
+            return
+        # The parent form has set the programme on the instance by now (the admin
+        # validates the activity's form before its formsets).
+        programme = self.instance.programme if self.instance.programme_id else None
+        try:
+            Activity.clean_links(programme, None, organisations=self.participant_pairs())
+        except ValidationError as error:
+            raise ValidationError(error.message_dict.get("organisations", error.messages)) from None
+
+
+class ParticipantInline(admin.TabularInline):
+    """Who took part, each with a role. Saved by the activity's own write (the service),
+    not by the formset: one change-log entry, and an Editor's change of participants sends
+    an approved record back for review like any change of substance."""
+
+    model = ActivityOrganisation
+    formset = ParticipantFormSet
+    fields = ["organisation", "role"]
+    # A plain select (a programme lists a few dozen bodies): it works without JavaScript and
+    # needs no permission on the organisations' own admin, which Editors may not have.
+    extra = 1
+    verbose_name = "participant"
+    verbose_name_plural = "organisations that took part"
+
+    # The rows belong to the activity: whoever may add or change it may list its
+    # participants (the activity admin's queryset already hides what the user may not see).
+    def has_view_permission(self, request: HttpRequest, obj=None) -> bool:
+        return request.user.has_perm("activities.view_activity") or self.has_change_permission(
+            request, obj
+        )
+
+    def has_add_permission(self, request: HttpRequest, obj=None) -> bool:
+        return self.has_change_permission(request, obj)
+
+    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
+        permission = "activities.add_activity" if obj is None else "activities.change_activity"
+        return request.user.has_perm(permission)
+
+    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
+        return self.has_change_permission(request, obj)
+
+
 @admin.register(Activity)
 class ActivityAdmin(ImportExportMixin, HistoryAdmin):
     form = ActivityAdminForm
+    inlines = [ParticipantInline]
     # --- spreadsheet import and export (django-import-export; see activities/resources.py)
     resource_classes = [ActivityResource]
     import_formats = IMPORT_FORMATS
@@ -232,7 +311,16 @@ class ActivityAdmin(ImportExportMixin, HistoryAdmin):
         StartYearFilter,
         "allies",
     ]
-    search_fields = ["title", "description", "location", "outcome", "lead_organisation"]
+    search_fields = [
+        "title",
+        "title_ja",
+        "description",
+        "description_ja",
+        "location",
+        "outcome",
+        "outcome_ja",
+        "lead_organisation",
+    ]
     date_hierarchy = "start_date"
     autocomplete_fields = ["goals", "objectives", "allies"]
     list_select_related = ["programme"]
@@ -246,14 +334,29 @@ class ActivityAdmin(ImportExportMixin, HistoryAdmin):
         "updated_at",
     ]
     fieldsets = [
-        (None, {"fields": ["programme", "title", "activity_type", "status", "releasability"]}),
+        (
+            None,
+            {
+                "fields": [
+                    "programme",
+                    ("title", "title_ja"),
+                    "activity_type",
+                    "status",
+                    "releasability",
+                ]
+            },
+        ),
         (gettext_lazy("When and where"), {"fields": ["start_date", "end_date", "location"]}),
         (gettext_lazy("Under the programme"), {"fields": ["goals", "objectives"]}),
         (
             gettext_lazy("Who took part"),
             {"fields": ["lead_organisation", "allies", "participants", "women_participants"]},
         ),
-        (gettext_lazy("What happened"), {"fields": ["description", "outcome"]}),
+        # English and Japanese side by side; the English title is the one required.
+        (
+            gettext_lazy("What happened"),
+            {"fields": [("description", "description_ja"), ("outcome", "outcome_ja")]},
+        ),
         (gettext_lazy("Record"), {"fields": readonly_fields, "classes": ["collapse"]}),
     ]
 
@@ -287,8 +390,20 @@ class ActivityAdmin(ImportExportMixin, HistoryAdmin):
 
     # --- Writes: through activities.services, like every other door ---------------------
 
+    def _create_formsets(self, request: HttpRequest, obj: Activity, change: bool):
+        formsets, inline_instances = super()._create_formsets(request, obj, change)
+        # save_model() hands the participants to the service with the other fields.
+        request._participant_formsets = [
+            formset for formset in formsets if isinstance(formset, ParticipantFormSet)
+        ]
+        return formsets, inline_instances
+
     def save_model(self, request: HttpRequest, obj: Activity, form, change: bool) -> None:
         data = form_values(form)
+        for formset in getattr(request, "_participant_formsets", []):
+            # Only rows the user changed: a restored activity keeps its participants.
+            if formset.has_changed():
+                data[PARTICIPANTS] = formset.participant_pairs()
         user = request.user
         if not change:
             saved = create_activity(user=user, data=data)
@@ -312,6 +427,13 @@ class ActivityAdmin(ImportExportMixin, HistoryAdmin):
         copy_state(saved, obj)
         # The service has set the links, within its transaction and change-log entry.
         form.save_m2m = lambda: None
+
+    def save_formset(self, request: HttpRequest, form, formset, change: bool) -> None:
+        if isinstance(formset, ParticipantFormSet):
+            # Written by the service in save_model(); the admin's log reads these.
+            formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
+            return
+        super().save_formset(request, form, formset, change)
 
     def delete_model(self, request: HttpRequest, obj: Activity) -> None:
         # The confirmation page carries the version it showed (its template adds it).

@@ -215,11 +215,16 @@ class ActivityFilterSet(django_filters.FilterSet):
         value = value.strip()
         if not value:
             return queryset
+        # Either language of the bilingual texts (title_ja, …): one OR of column conditions,
+        # so no row repeats and no DISTINCT is needed.
         return queryset.filter(
             Q(title__icontains=value)
+            | Q(title_ja__icontains=value)
             | Q(description__icontains=value)
+            | Q(description_ja__icontains=value)
             | Q(location__icontains=value)
             | Q(outcome__icontains=value)
+            | Q(outcome_ja__icontains=value)
         )
 
 

@@ -349,6 +349,7 @@ class ActivityResource(resources.ModelResource):
         attribute="programme", column_name="programme", widget=ProgrammeWidget()
     )
     title = _text("title")
+    title_ja = _text("title_ja")
     activity_type = fields.Field(
         attribute="activity_type",
         column_name="activity_type",
@@ -411,7 +412,9 @@ class ActivityResource(resources.ModelResource):
         saves_null_values=True,
     )
     description = _text("description")
+    description_ja = _text("description_ja")
     outcome = _text("outcome")
+    outcome_ja = _text("outcome_ja")
     version = fields.Field(
         attribute="version", column_name="version", widget=ReadOnlyWidget(), readonly=True
     )

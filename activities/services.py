@@ -37,8 +37,9 @@ T = TypeVar("T")
 
 LINKS = ("goals", "objectives", "allies")
 # What a record says happened: an Editor's change to one of these sends an approved record
-# back for review; other fields (title, description, location…) do not.
-SUBSTANCE_FIELDS = ("start_date", "end_date", "status", "outcome")
+# back for review; other fields (title, description, location…) do not. The outcome counts
+# in either language; who took part (the participants with their roles) counts too.
+SUBSTANCE_FIELDS = ("start_date", "end_date", "status", "outcome", "outcome_ja")
 SUBSTANCE_LINKS = ("goals", "allies")
 # Who took part, each with a role: [(Organisation or its id, role), ...]; written by
 # set_participants() after the links, recorded in the history like them (with the roles).
@@ -210,7 +211,7 @@ def update_activity(
     if (
         activity.review_state == ReviewState.APPROVED
         and not user.has_perm(REVIEW)
-        and changes_substance(activity, fields, links)
+        and changes_substance(activity, fields, links, data.get(PARTICIPANTS))
     ):
         activity.review_state = ReviewState.SUBMITTED
         activity.review_changed_at = timezone.now()
@@ -268,10 +269,14 @@ def restore_activity(*, activity_id: int, user: AbstractBaseUser) -> Activity:
 
 
 def changes_substance(
-    activity: Activity, fields: dict[str, Any], links: dict[str, list[Any]]
+    activity: Activity,
+    fields: dict[str, Any],
+    links: dict[str, list[Any]],
+    participants: Iterable[tuple[Organisation | int, str]] | None = None,
 ) -> bool:
-    """Whether writing `fields` and `links` over `activity` (as it stands in the database)
-    changes what it says happened: its dates, status, goals, Allies or outcome."""
+    """Whether writing `fields`, `links` and `participants` (None: left as they are) over
+    `activity` (as it stands in the database) changes what it says happened: its dates,
+    status, goals, Allies, outcome, or who took part in what role."""
     for name in SUBSTANCE_FIELDS:
         if name in fields and fields[name] != getattr(activity, name):
             return True
@@ -280,6 +285,15 @@ def changes_substance(
             new = {getattr(obj, "pk", obj) for obj in links[name]}
             if new != set(getattr(activity, name).values_list("pk", flat=True)):
                 return True
+    if participants is not None:
+        wanted = {getattr(org, "pk", org): role for org, role in participants}
+        current = dict(
+            ActivityOrganisation.objects.filter(activity=activity).values_list(
+                "organisation_id", "role"
+            )
+        )
+        if wanted != current:
+            return True
     return False
 
 

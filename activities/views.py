@@ -79,7 +79,15 @@ CHECKBOX_FILTERS = (
 )
 # Copied by "Log a similar activity": what the next occurrence of an activity shares with the
 # last one. Dates, status, attendance and outcome belong to one occurrence and are left out.
-SIMILAR_FIELDS = ("title", "activity_type", "location", "lead_organisation", "description")
+SIMILAR_FIELDS = (
+    "title",
+    "title_ja",
+    "activity_type",
+    "location",
+    "lead_organisation",
+    "description",
+    "description_ja",
+)
 SIMILAR_LINKS = ("goals", "objectives", "allies")
 
 

@@ -23,19 +23,19 @@ CLOSED_NOTICE = _("This stock-take is closed: it is a record and can no longer b
 class StrategicObjectiveInline(admin.TabularInline):
     model = StrategicObjective
     extra = 0
-    fields = ["number", "title", "description"]
+    fields = ["number", "title", "title_ja", "description", "description_ja"]
 
 
 class PriorityIssueInline(admin.TabularInline):
     model = PriorityIssue
     extra = 0
-    fields = ["number", "title"]
+    fields = ["number", "title", "title_ja"]
 
 
 class PartnershipGoalInline(admin.TabularInline):
     model = PartnershipGoal
     extra = 0
-    fields = ["order", "title", "statement"]
+    fields = ["order", "title", "title_ja", "statement", "statement_ja"]
     show_change_link = True
 
     def get_queryset(self, request: HttpRequest) -> QuerySet:
@@ -46,7 +46,7 @@ class PartnershipGoalInline(admin.TabularInline):
 class ProgrammeAdmin(HistoryAdmin):
     list_display = ["__str__", "partner", "start_year", "end_year", "goal_count"]
     list_filter = ["partner"]
-    search_fields = ["partner", "name", "description"]
+    search_fields = ["partner", "name", "name_ja", "description", "description_ja"]
     inlines = [StrategicObjectiveInline, PriorityIssueInline]
 
     def get_queryset(self, request: HttpRequest) -> QuerySet:
@@ -62,7 +62,7 @@ class StrategicObjectiveAdmin(HistoryAdmin):
     # progress/admin.py adds each objective's count of activities (goals sits below them).
     list_display = ["__str__", "programme"]
     list_filter = ["programme"]
-    search_fields = ["title", "description"]
+    search_fields = ["title", "title_ja", "description", "description_ja"]
     list_select_related = ["programme"]
 
 
@@ -70,7 +70,7 @@ class StrategicObjectiveAdmin(HistoryAdmin):
 class PriorityIssueAdmin(HistoryAdmin):
     list_display = ["__str__", "programme", "goal_count"]
     list_filter = ["programme"]
-    search_fields = ["title"]
+    search_fields = ["title", "title_ja"]
     list_select_related = ["programme"]
     inlines = [PartnershipGoalInline]
 
@@ -89,9 +89,17 @@ class PartnershipGoalAdmin(HistoryAdmin):
     list_display = ["order", "title", "priority_issue", "programme"]
     list_display_links = ["order", "title"]
     list_filter = ["programme", "priority_issue"]
-    search_fields = ["title", "statement"]
+    search_fields = ["title", "title_ja", "statement", "statement_ja"]
     list_select_related = ["programme", "priority_issue"]
-    fields = ["programme", "priority_issue", "order", "title", "statement"]
+    fields = [
+        "programme",
+        "priority_issue",
+        "order",
+        "title",
+        "title_ja",
+        "statement",
+        "statement_ja",
+    ]
 
 
 class ClosedRecordAdminMixin:

@@ -22,6 +22,7 @@ from goals.querysets import (
 )
 from itpp.db import FieldCheckConstraint, FieldUniqueConstraint
 from itpp.history import tracked
+from itpp.i18n import BilingualMixin
 
 YEAR_VALIDATORS = [MinValueValidator(1994), MaxValueValidator(2100)]
 # What a page that needs a programme says before the first one is entered. Marked, not
@@ -30,7 +31,11 @@ YEAR_VALIDATORS = [MinValueValidator(1994), MaxValueValidator(2100)]
 NO_PROGRAMME = gettext_noop("There is no programme yet: an administrator adds one in the admin.")
 
 
-class Programme(models.Model):
+class Programme(BilingualMixin, models.Model):
+    # Japanese versions of the framework's texts (issue #15): loaded only where an official
+    # text exists, never machine-made; pages show `display_<name>` (itpp/i18n.py).
+    bilingual_fields = ("name", "description")
+
     partner = models.CharField(max_length=100, help_text=_("The partner nation, e.g. Japan."))
     partner_code = models.CharField(
         max_length=2,
@@ -41,9 +46,11 @@ class Programme(models.Model):
         help_text=_("The partner's ISO 3166-1 alpha-2 code, e.g. JP: the nation of its bodies."),
     )
     name = models.CharField(max_length=255)
+    name_ja = models.CharField(_("name (Japanese)"), max_length=255, blank=True)
     start_year = models.PositiveSmallIntegerField(validators=YEAR_VALIDATORS)
     end_year = models.PositiveSmallIntegerField(validators=YEAR_VALIDATORS)
     description = models.TextField(blank=True)
+    description_ja = models.TextField(_("description (Japanese)"), blank=True)
     public_page = models.BooleanField(
         _("public progress page"),
         default=True,
@@ -82,13 +89,17 @@ class Programme(models.Model):
         return range(self.start_year, self.end_year + 1)
 
 
-class StrategicObjective(models.Model):
+class StrategicObjective(BilingualMixin, models.Model):
+    bilingual_fields = ("title", "description")
+
     programme = models.ForeignKey(
         Programme, on_delete=models.CASCADE, related_name="strategic_objectives"
     )
     number = models.PositiveSmallIntegerField(validators=[MinValueValidator(1)])
     title = models.CharField(max_length=255)
+    title_ja = models.CharField(_("title (Japanese)"), max_length=255, blank=True)
     description = models.TextField(blank=True)
+    description_ja = models.TextField(_("description (Japanese)"), blank=True)
 
     objects = StrategicObjectiveQuerySet.as_manager()
     history = tracked()
@@ -109,7 +120,9 @@ class StrategicObjective(models.Model):
         return f"SO{self.number}: {self.title}"
 
 
-class PriorityIssue(models.Model):
+class PriorityIssue(BilingualMixin, models.Model):
+    bilingual_fields = ("title",)
+
     programme = models.ForeignKey(
         Programme, on_delete=models.CASCADE, related_name="priority_issues"
     )
@@ -118,6 +131,7 @@ class PriorityIssue(models.Model):
         help_text=_("Its place in the programme: 1 for (a), 2 for (b) and so on."),
     )
     title = models.CharField(max_length=255)
+    title_ja = models.CharField(_("title (Japanese)"), max_length=255, blank=True)
 
     objects = PriorityIssueQuerySet.as_manager()
     history = tracked()
@@ -143,7 +157,9 @@ class PriorityIssue(models.Model):
         return chr(ord("a") + self.number - 1)
 
 
-class PartnershipGoal(models.Model):
+class PartnershipGoal(BilingualMixin, models.Model):
+    bilingual_fields = ("title", "statement")
+
     programme = models.ForeignKey(
         Programme, on_delete=models.CASCADE, related_name="partnership_goals"
     )
@@ -151,7 +167,9 @@ class PartnershipGoal(models.Model):
         PriorityIssue, on_delete=models.PROTECT, related_name="partnership_goals"
     )
     title = models.CharField(max_length=255)
+    title_ja = models.CharField(_("title (Japanese)"), max_length=255, blank=True)
     statement = models.TextField(help_text=_("The goal's full sentence from the programme text."))
+    statement_ja = models.TextField(_("statement (Japanese)"), blank=True)
     order = models.PositiveSmallIntegerField(
         help_text=_("Its place in the programme's list of goals.")
     )

@@ -108,6 +108,8 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
             ],
+            # `in_language` for bilingual records (English and Japanese) on every page.
+            "builtins": ["itpp.templatetags.bilingual"],
         },
     },
 ]

@@ -77,10 +77,10 @@ def report_workbook(report: Report) -> bytes:
         ["By", report.generated_by],
         [],
         ["Activities", report.totals["total"]],
-        *[[STATUS_LABELS[s], report.totals[s]] for s in STATUSES],
+        *[[str(STATUS_LABELS[s]), report.totals[s]] for s in STATUSES],
     ]:
         summary.append(row)
-    counts = ["Total", *[STATUS_LABELS[s] for s in STATUSES]]
+    counts = ["Total", *[str(STATUS_LABELS[s]) for s in STATUSES]]
     _sheet(
         workbook,
         "Strategic objectives",
@@ -151,9 +151,9 @@ def report_workbook(report: Report) -> bytes:
         [
             [
                 a.pk,
-                a.title,
-                TYPE_LABELS[a.activity_type],
-                STATUS_LABELS[a.status],
+                a.display_title,
+                str(TYPE_LABELS[a.activity_type]),
+                str(STATUS_LABELS[a.status]),
                 a.releasability.capitalize(),  # as the pages' badge says it
                 a.start_date,
                 a.end_date,

@@ -116,7 +116,9 @@ class ActivitySerializer(ValidatedModelSerializer):
             "id",
             "programme",
             "title",
+            "title_ja",
             "description",
+            "description_ja",
             "activity_type",
             "status",
             "start_date",
@@ -130,6 +132,7 @@ class ActivitySerializer(ValidatedModelSerializer):
             "participants",
             "women_participants",
             "outcome",
+            "outcome_ja",
             "releasability",
             "review_state",
             "review_comment",
@@ -148,6 +151,10 @@ class ActivitySerializer(ValidatedModelSerializer):
             "review_changed_at",
         ]
         extra_kwargs = {
+            "title": {"help_text": "The English title (required): NATO's working record."},
+            "title_ja": {"help_text": "The Japanese title (optional)."},
+            "description_ja": {"help_text": "The description in Japanese (optional)."},
+            "outcome_ja": {"help_text": "The outcome in Japanese (optional)."},
             "version": {
                 "help_text": (
                     "Goes up by one at every change; also sent as the ETag. Send it back "
