@@ -9,6 +9,10 @@ English: a worker has no browser to ask.
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
+from typing import Any, TypeVar
+
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.core.exceptions import ValidationError
@@ -40,22 +44,46 @@ def validate_language(value: str) -> None:
         )
 
 
-def saved_language(user: AbstractBaseUser | AnonymousUser | None) -> str:
-    """The language `user` chose on their account; "" when none (or no user)."""
-    if user is None or not user.is_authenticated:
+User = AbstractBaseUser | AnonymousUser
+
+
+def saved_language(user: User | int | None) -> str:
+    """The language `user` (or the user of that id) chose on their account; "" when none
+    (or no user)."""
+    if user is None or (not isinstance(user, int) and not user.is_authenticated):
         return ""
     from accounts.models import Preferences
 
+    user_id = user if isinstance(user, int) else user.pk
     language = (
-        Preferences.objects.filter(user=user).values_list("language", flat=True).first() or ""
+        Preferences.objects.filter(user_id=user_id).values_list("language", flat=True).first() or ""
     )
     return language if is_supported(language) else ""
 
 
-def recipient_language(user: AbstractBaseUser | AnonymousUser | None) -> str:
+def recipient_language(user: User | int | None) -> str:
     """What an e-mail or a worker's report for `user` is written in: their saved choice,
     else English."""
     return saved_language(user) or settings.LANGUAGE_CODE
+
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def in_recipient_language(recipient: Callable[..., User | int | None]) -> Callable[[F], F]:
+    """Run the decorated function (one that writes to someone) in its recipient's
+    language: `recipient` is given the function's arguments and returns the user (or
+    their id)."""
+
+    def decorator(function: F) -> F:
+        @functools.wraps(function)
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            with translation.override(recipient_language(recipient(*args, **kwargs))):
+                return function(*args, **kwargs)
+
+        return wrapper  # type: ignore[return-value]
+
+    return decorator
 
 
 def accept_language(request: HttpRequest) -> str:

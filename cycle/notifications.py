@@ -14,6 +14,7 @@ from django.core.mail import send_mail
 from django.db import transaction
 from django.template.loader import render_to_string
 
+from accounts.languages import in_recipient_language
 from accounts.models import Preferences
 from cycle.attention import digest_for
 from cycle.models import FollowUp
@@ -26,6 +27,11 @@ def site_url(path: str) -> str:
     return settings.SITE_URL.rstrip("/") + path
 
 
+@in_recipient_language(
+    lambda follow_up_id: (
+        FollowUp.objects.filter(pk=follow_up_id).values_list("owner", flat=True).first()
+    )
+)
 def follow_up_assigned(follow_up_id: int) -> bool:
     """Mail a follow-up's owner that it is theirs; False when there is nothing to send
     (gone, no address, or no longer theirs to see)."""
@@ -66,6 +72,7 @@ def digest_recipients():
     )
 
 
+@in_recipient_language(lambda user, today: user)
 def send_digest(user: AbstractBaseUser, today: date) -> bool:
     """Send `user` their digest for `today`, once a day at most; False if there was
     nothing to send (or it was sent already)."""
