@@ -9,6 +9,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from accounts.languages import validate_language
@@ -82,9 +83,11 @@ class ReportJob(models.Model):
         ]
 
     def __str__(self) -> str:
-        return (
-            f"{self.get_format_display()} report of {self.programme} ({self.get_status_display()})"
-        )
+        return gettext("%(format)s report of %(programme)s (%(status)s)") % {
+            "format": self.get_format_display(),
+            "programme": self.programme,
+            "status": self.get_status_display(),
+        }
 
     def save(self, *args, **kwargs) -> None:
         if self.expires is None:
