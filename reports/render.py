@@ -128,7 +128,9 @@ def report_for(
 
 
 def report_filename(report: Report, extension: str) -> str:
-    return f"itpp-{slugify(report.programme.partner)}-{slugify(report.title)}.{extension}"
+    # ASCII, for the Content-Disposition header: a title in Japanese may leave nothing.
+    title = slugify(report.title) or "report"
+    return f"itpp-{slugify(report.programme.partner)}-{title}.{extension}"
 
 
 class _PDFProgress(logging.Handler):
