@@ -28,7 +28,6 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 from django.db.models import Model, Q, QuerySet
-from django.utils import translation
 
 from activities.models import Activity
 from progress.query import ORDER_ONLY, ProgressQuery
@@ -243,8 +242,6 @@ def fragment(key: str | None, render: Callable[[], str], *, timeout: int | None 
     kept `timeout` seconds (PROGRESS_CACHE_SECONDS by default)."""
     if key is None:
         return render()
-    # A fragment holds text in the language it was rendered in (docs/i18n.md).
-    key = f"{key}:{translation.get_language()}"
     try:
         html = cache.get(key)
     except Exception:

@@ -297,22 +297,3 @@ def test_the_review_mail_is_written_in_the_authors_language(mail, japan, manager
     assert tasks.notify_author_of_review(record.pk, "approved") is True
     assert rendered_in == ["ja"]
     assert len(mail) == 1
-
-
-def test_cached_pages_are_kept_per_language(client, japan):
-    """The public page is cached whole: one copy per language."""
-    for language in ("fr", "ja", "en-gb", "fr"):
-        client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
-        assert html_lang(client.get("/public/")) == language
-
-
-def test_a_cached_fragment_is_kept_per_language():
-    from progress.cache import fragment
-
-    key = "test-i18n-fragment"
-    for language in ("fr", "ja", "fr"):
-        with translation.override(language):
-            assert fragment(key, translation.get_language) == language
-    from django.core.cache import cache
-
-    assert cache.get(f"{key}:ja") == "ja"  # it was cached, not merely rendered each time
