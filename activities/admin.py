@@ -18,6 +18,8 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from import_export.admin import ImportExportMixin
 
 from activities.forms import MAX_VERSION, ActivityForm
@@ -58,7 +60,7 @@ class OrganisationAdmin(HistoryAdmin):
 
 
 class StartYearFilter(admin.SimpleListFilter):
-    title = "year"
+    title = gettext_lazy("year")
     parameter_name = "year"
 
     def lookups(self, request: HttpRequest, model_admin) -> list[tuple[str, str]]:
@@ -77,7 +79,7 @@ class ReleasabilityFilter(admin.SimpleListFilter):
     """The releasability levels the user may choose on the forms ("Restricted" only for
     those who may see restricted activities); same parameter as Django's own filter."""
 
-    title = "releasability"
+    title = gettext_lazy("releasability")
     parameter_name = "releasability__exact"
 
     def lookups(self, request: HttpRequest, model_admin) -> list[tuple[str, str]]:
@@ -97,23 +99,34 @@ def conflict_message(
     withheld from `user` (activities.history.past_withheld_from) names no one."""
     report = changes_since(activity_id, opened, proposed, user=user)
     fields = ", ".join(label for label, _now, _yours in report["lines"])
-    changed = f" Their changes differ from yours in: {fields}." if fields else ""
-    return (
-        f"{saved_since(report)}{changed} Nothing was saved. Your input is kept below: save "
-        "again to put it over their changes, or reload the activity to start from the "
-        "version it is now."
+    parts = [saved_since(report)]
+    if fields:
+        parts.append(_("Their changes differ from yours in: %(fields)s.") % {"fields": fields})
+    parts.append(
+        _(
+            "Nothing was saved. Your input is kept below: save "
+            "again to put it over their changes, or reload the activity to start from the "
+            "version it is now."
+        )
     )
+    return " ".join(parts)
 
 
 def saved_since(report: dict[str, Any]) -> str:
     """Who saved an activity since the user opened it, from `changes_since()`: user, door
     and time only (the values are on the activity's page, for those who may see them)."""
     saves = "; ".join(
-        f"{entry['user'] or 'the system'} ({entry['channel']}) on "
-        f"{timezone.localtime(entry['at']):%d %b %Y at %H:%M}"
+        _("%(user)s (%(channel)s) on %(when)s")
+        % {
+            "user": entry["user"] or _("the system"),
+            "channel": entry["channel"],
+            "when": f"{timezone.localtime(entry['at']):%d %b %Y at %H:%M}",
+        }
         for entry in report["saves"]
     )
-    return f"Someone else saved this activity since you opened it: {saves or 'another save'}."
+    return _("Someone else saved this activity since you opened it: %(saves)s.") % {
+        "saves": saves or _("another save")
+    }
 
 
 class ActivityAdminForm(ActivityForm):
@@ -156,9 +169,11 @@ class ActivityAdminForm(ActivityForm):
         if opened is None:
             self.add_error(
                 None,
-                "This form came without the version of the activity it was opened with (or "
-                "with one that is not valid), so it cannot tell whether someone saved since. "
-                "Reload the activity and make your changes again.",
+                _(
+                    "This form came without the version of the activity it was opened with (or "
+                    "with one that is not valid), so it cannot tell whether someone saved since. "
+                    "Reload the activity and make your changes again."
+                ),
             )
         elif opened != self.current_version:
             proposed = {name: value for name, value in cleaned_data.items() if name != "version"}
@@ -232,14 +247,14 @@ class ActivityAdmin(ImportExportMixin, HistoryAdmin):
     ]
     fieldsets = [
         (None, {"fields": ["programme", "title", "activity_type", "status", "releasability"]}),
-        ("When and where", {"fields": ["start_date", "end_date", "location"]}),
-        ("Under the programme", {"fields": ["goals", "objectives"]}),
+        (gettext_lazy("When and where"), {"fields": ["start_date", "end_date", "location"]}),
+        (gettext_lazy("Under the programme"), {"fields": ["goals", "objectives"]}),
         (
-            "Who took part",
+            gettext_lazy("Who took part"),
             {"fields": ["lead_organisation", "allies", "participants", "women_participants"]},
         ),
-        ("What happened", {"fields": ["description", "outcome"]}),
-        ("Record", {"fields": readonly_fields, "classes": ["collapse"]}),
+        (gettext_lazy("What happened"), {"fields": ["description", "outcome"]}),
+        (gettext_lazy("Record"), {"fields": readonly_fields, "classes": ["collapse"]}),
     ]
 
     def get_fieldsets(self, request: HttpRequest, obj: Activity | None = None) -> list:
@@ -266,7 +281,7 @@ class ActivityAdmin(ImportExportMixin, HistoryAdmin):
         # The admin honours releasability like every other view.
         return super().get_queryset(request).visible_to(request.user).prefetch_related("goals")
 
-    @admin.display(description="Partnership goals")
+    @admin.display(description=gettext_lazy("Partnership goals"))
     def goal_list(self, obj: Activity) -> str:
         return "; ".join(goal.title for goal in obj.goals.all())
 
@@ -303,8 +318,10 @@ class ActivityAdmin(ImportExportMixin, HistoryAdmin):
         posted = request.POST.get("version", "")
         if not posted.isdigit() or not 0 < int(posted) <= MAX_VERSION:
             raise ValidationError(
-                "This confirmation came without the version of the activity it showed; "
-                "nothing was deleted. Confirm again on this page."
+                _(
+                    "This confirmation came without the version of the activity it showed; "
+                    "nothing was deleted. Confirm again on this page."
+                )
             )
         delete_activity(activity=obj, user=request.user, expected_version=int(posted))
 
@@ -322,10 +339,12 @@ class ActivityAdmin(ImportExportMixin, HistoryAdmin):
         or a rule only the service knows): say so, and show the activity as it is now."""
         if isinstance(error, VersionConflict):
             message = (
-                "Someone else saved this activity at the same moment; nothing was saved. "
-                "It is shown as it is now: make your changes again."
+                _(
+                    "Someone else saved this activity at the same moment; nothing was saved. "
+                    "It is shown as it is now: make your changes again."
+                )
                 if error.current is not None
-                else "This activity was deleted meanwhile; nothing was saved."
+                else _("This activity was deleted meanwhile; nothing was saved.")
             )
         else:
             message = " ".join(getattr(error, "messages", [str(error)]))
@@ -344,8 +363,9 @@ class ActivityAdmin(ImportExportMixin, HistoryAdmin):
             report = changes_since(conflict.current.pk, opened, {}, user=request.user)
             self.message_user(
                 request,
-                f"{saved_since(report)} Nothing was deleted: it is shown as it is now; "
-                "confirm again to delete it.",
+                saved_since(report)
+                + " "
+                + _("Nothing was deleted: it is shown as it is now; confirm again to delete it."),
                 messages.ERROR,
             )
             return HttpResponseRedirect(request.path)
@@ -416,13 +436,17 @@ class ActivityAdmin(ImportExportMixin, HistoryAdmin):
         # than "Import finished".
         if result.has_errors() or result.has_validation_errors():
             problems = [
-                f"Row {row.number}, {field}: {' '.join(messages_)}"
+                _("Row %(number)s, %(field)s: %(messages)s")
+                % {"number": row.number, "field": field, "messages": " ".join(messages_)}
                 for row in result.invalid_rows
                 for field, messages_ in row.error_dict.items()
-            ] + [f"Row {number}: {errors[0].error}" for number, errors in result.row_errors()]
+            ] + [
+                _("Row %(number)s: %(error)s") % {"number": number, "error": errors[0].error}
+                for number, errors in result.row_errors()
+            ]
             self.message_user(
                 request,
-                "Nothing was imported. " + " ".join(problems),
+                _("Nothing was imported.") + " " + " ".join(problems),
                 level=messages.ERROR,
             )
             return HttpResponseRedirect(reverse("admin:activities_activity_import"))
@@ -463,10 +487,10 @@ class DeletedActivityAdmin(admin.ModelAdmin):
     def has_module_permission(self, request: HttpRequest) -> bool:
         return self.has_view_permission(request)
 
-    @admin.display(description="Restore")
+    @admin.display(description=gettext_lazy("Restore"))
     def restore_link(self, obj) -> str:
         version = restorable_version(Activity.history.filter(id=obj.id))
         if version is None:
             return "—"
         url = reverse("admin:activities_activity_simple_history", args=[obj.id, version.history_id])
-        return format_html('<a href="{}">Restore this activity…</a>', url)
+        return format_html('<a href="{}">{}</a>', url, _("Restore this activity…"))

@@ -17,6 +17,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from activities.models import (
     REVIEW_COMMENT_MAX_LENGTH,
@@ -77,7 +79,7 @@ def programme_of_goals(goals: Iterable[PartnershipGoal]) -> Programme | None:
         return None
     if len(programme_ids) > 1:
         raise ValidationError(
-            {"goals": "These goals belong to different programmes; choose the programme."}
+            {"goals": _("These goals belong to different programmes; choose the programme.")}
         )
     return Programme.objects.get(pk=programme_ids.pop())
 
@@ -90,7 +92,11 @@ def check_releasability(user: AbstractBaseUser, releasability: str | None) -> No
     """
     if releasability == Releasability.RESTRICTED and not user.has_perm(VIEW_RESTRICTED):
         raise ValidationError(
-            {"releasability": "Only users allowed to see restricted activities can restrict one."}
+            {
+                "releasability": _(
+                    "Only users allowed to see restricted activities can restrict one."
+                )
+            }
         )
 
 
@@ -136,7 +142,9 @@ def create_activity(*, user: AbstractBaseUser, data: dict[str, Any]) -> Activity
     check_releasability(user, fields.get("releasability"))
     fields["review_state"] = fields.get("review_state") or ReviewState.SUBMITTED
     if fields["review_state"] not in CREATION_STATES:
-        raise ValidationError({"review_state": "A new record is a draft or submitted for review."})
+        raise ValidationError(
+            {"review_state": _("A new record is a draft or submitted for review.")}
+        )
     if fields.get("programme") is None:
         fields["programme"] = programme_of_goals(links.get("goals", []))
     activity = Activity(**fields, created_by=user, updated_by=user)
@@ -156,7 +164,7 @@ class VersionConflict(Exception):
 
     def __init__(self, current: Activity | None) -> None:
         self.current = current  # as it now stands, or None if it was deleted
-        super().__init__("The activity was changed by someone else.")
+        super().__init__(_("The activity was changed by someone else."))
 
 
 def claim_version(activity_id: int, expected_version: int | None) -> int:
@@ -238,7 +246,7 @@ def restore_activity(*, activity_id: int, user: AbstractBaseUser) -> Activity:
     """Bring back a deleted activity under its old id, as its last version stood,
     links included. Activity.DoesNotExist for one `user` may not know of (restricted)."""
     if Activity.objects.filter(pk=activity_id).exists():
-        raise ValidationError("This activity has not been deleted.")
+        raise ValidationError(_("This activity has not been deleted."))
     if not deleted_activities(user).filter(id=activity_id).exists():
         raise Activity.DoesNotExist(f"No deleted activity {activity_id} for this user.")
     version = restorable_version(Activity.history.filter(id=activity_id))
@@ -285,7 +293,21 @@ class TransitionRefused(Exception):
         self.activity = activity
         self.action = action
         state = ReviewState(activity.review_state).label.lower()
-        super().__init__(f"This record is {state}: it cannot be {action} now.")
+        super().__init__(REFUSED[action] % {"state": state})
+
+
+# Whole sentences for each transition's past participle, so that each reads naturally
+# once translated.
+REFUSED = {
+    "submitted": gettext_lazy("This record is %(state)s: it cannot be submitted now."),
+    "approved": gettext_lazy("This record is %(state)s: it cannot be approved now."),
+    "returned": gettext_lazy("This record is %(state)s: it cannot be returned now."),
+}
+NOT_YOURS = {
+    "submitted": gettext_lazy("Your role cannot have records submitted."),
+    "approved": gettext_lazy("Your role cannot have records approved."),
+    "returned": gettext_lazy("Your role cannot have records returned."),
+}
 
 
 # Each transition: the permission it takes, the states it leaves, the state it reaches,
@@ -321,7 +343,7 @@ def _transition(
 ) -> Activity:
     permission, sources, target, done = TRANSITIONS[name]
     if not user.has_perm(permission):
-        raise PermissionDenied(f"Your role cannot have records {done}.")
+        raise PermissionDenied(str(NOT_YOURS[done]))
     # Lock the row first: of two concurrent reviews, the second sees the first's state.
     current = Activity.objects.select_for_update().filter(pk=activity.pk).first()
     if current is None:
@@ -385,12 +407,15 @@ def return_activity(
     (Programme managers; the comment is required). The author is told by e-mail."""
     comment = (comment or "").strip()
     if not user.has_perm(REVIEW):
-        raise PermissionDenied("Your role cannot have records returned.")
+        raise PermissionDenied(_("Your role cannot have records returned."))
     if not comment:
-        raise ValidationError({"comment": "Say what the author should fix."})
+        raise ValidationError({"comment": _("Say what the author should fix.")})
     if len(comment) > REVIEW_COMMENT_MAX_LENGTH:
         raise ValidationError(
-            {"comment": f"Keep the comment within {REVIEW_COMMENT_MAX_LENGTH} characters."}
+            {
+                "comment": _("Keep the comment within %(limit)d characters.")
+                % {"limit": REVIEW_COMMENT_MAX_LENGTH}
+            }
         )
     return _transition(
         "return", activity=activity, user=user, expected_version=expected_version, comment=comment

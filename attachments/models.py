@@ -14,6 +14,7 @@ from django.db import models
 from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from activities.models import Activity
 from goals.models import GoalAssessment
@@ -83,7 +84,7 @@ class Attachment(models.Model):
     )
     title = models.CharField(max_length=255, blank=True)
     filename = models.CharField(
-        "file name", max_length=255, help_text="The name it was uploaded with."
+        _("file name"), max_length=255, help_text=_("The name it was uploaded with.")
     )
     file = models.FileField(storage=attachment_storage, upload_to=random_name, max_length=255)
     content_type = models.CharField(max_length=100)
@@ -109,7 +110,9 @@ class Attachment(models.Model):
                 condition=Q(activity__isnull=False, assessment__isnull=True)
                 | Q(activity__isnull=True, assessment__isnull=False),
                 name="attachment_of_one_record",
-                violation_error_message="An attachment belongs to one activity or one assessment.",
+                violation_error_message=_(
+                    "An attachment belongs to one activity or one assessment."
+                ),
             ),
         ]
 

@@ -1,6 +1,8 @@
 from django.contrib import admin, messages
 from django.db.models import Count, QuerySet
 from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from goals import tasks
 from goals.forms import StockTakeAdminForm
@@ -15,7 +17,7 @@ from goals.models import (
 from itpp.admin import HistoryAdmin
 from itpp.tasks import enqueue
 
-CLOSED_NOTICE = "This stock-take is closed: it is a record and can no longer be changed."
+CLOSED_NOTICE = _("This stock-take is closed: it is a record and can no longer be changed.")
 
 
 class StrategicObjectiveInline(admin.TabularInline):
@@ -50,7 +52,7 @@ class ProgrammeAdmin(HistoryAdmin):
     def get_queryset(self, request: HttpRequest) -> QuerySet:
         return super().get_queryset(request).annotate(goal_count=Count("partnership_goals"))
 
-    @admin.display(description="Partnership goals", ordering="goal_count")
+    @admin.display(description=_("Partnership goals"), ordering="goal_count")
     def goal_count(self, obj: Programme) -> int:
         return obj.goal_count
 
@@ -75,7 +77,7 @@ class PriorityIssueAdmin(HistoryAdmin):
     def get_queryset(self, request: HttpRequest) -> QuerySet:
         return super().get_queryset(request).annotate(goal_count=Count("partnership_goals"))
 
-    @admin.display(description="Partnership goals", ordering="goal_count")
+    @admin.display(description=_("Partnership goals"), ordering="goal_count")
     def goal_count(self, obj: PriorityIssue) -> int:
         return obj.goal_count
 
@@ -156,7 +158,7 @@ class StockTakeAdmin(ClosedRecordAdminMixin, HistoryAdmin):
     # Closing changes the stock-take: an action without permissions is offered to anyone
     # who may view the list.
     @admin.action(
-        description="Close the selected stock-takes (freezes their snapshot)",
+        description=_("Close the selected stock-takes (freezes their snapshot)"),
         permissions=["change"],
     )
     def close_selected(self, request: HttpRequest, queryset: QuerySet) -> None:
@@ -166,12 +168,25 @@ class StockTakeAdmin(ClosedRecordAdminMixin, HistoryAdmin):
             enqueue(tasks.close_stocktake, pk, request.user.pk)
         closed = StockTake.objects.filter(pk__in=chosen, status="closed").count()
         if closed:
-            self.message_user(request, f"Closed {closed} stock-take(s).", messages.SUCCESS)
+            self.message_user(
+                request,
+                ngettext(
+                    "Closed %(count)d stock-take(s).", "Closed %(count)d stock-take(s).", closed
+                )
+                % {"count": closed},
+                messages.SUCCESS,
+            )
         if len(chosen) > closed:
             self.message_user(
                 request,
-                f"Closing {len(chosen) - closed} stock-take(s) in the background: reload the "
-                "list in a moment.",
+                ngettext(
+                    "Closing %(count)d stock-take(s) in the background: reload the "
+                    "list in a moment.",
+                    "Closing %(count)d stock-take(s) in the background: reload the "
+                    "list in a moment.",
+                    len(chosen) - closed,
+                )
+                % {"count": len(chosen) - closed},
                 messages.INFO,
             )
 

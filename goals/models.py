@@ -11,6 +11,8 @@ from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
 
 from goals.querysets import (
     PartnershipGoalQuerySet,
@@ -22,28 +24,30 @@ from itpp.db import FieldCheckConstraint, FieldUniqueConstraint
 from itpp.history import tracked
 
 YEAR_VALIDATORS = [MinValueValidator(1994), MaxValueValidator(2100)]
-# What a page that needs a programme says before the first one is entered.
-NO_PROGRAMME = "There is no programme yet: an administrator adds one in the admin."
+# What a page that needs a programme says before the first one is entered. Marked, not
+# translated here: a plain string that tests and callers can compare; raise it as
+# gettext(NO_PROGRAMME).
+NO_PROGRAMME = gettext_noop("There is no programme yet: an administrator adds one in the admin.")
 
 
 class Programme(models.Model):
-    partner = models.CharField(max_length=100, help_text="The partner nation, e.g. Japan.")
+    partner = models.CharField(max_length=100, help_text=_("The partner nation, e.g. Japan."))
     partner_code = models.CharField(
         max_length=2,
         blank=True,
         validators=[
-            RegexValidator(r"^[A-Z]{2}\Z", "Use the two capital letters of ISO 3166-1 alpha-2.")
+            RegexValidator(r"^[A-Z]{2}\Z", _("Use the two capital letters of ISO 3166-1 alpha-2."))
         ],
-        help_text="The partner's ISO 3166-1 alpha-2 code, e.g. JP: the nation of its bodies.",
+        help_text=_("The partner's ISO 3166-1 alpha-2 code, e.g. JP: the nation of its bodies."),
     )
     name = models.CharField(max_length=255)
     start_year = models.PositiveSmallIntegerField(validators=YEAR_VALIDATORS)
     end_year = models.PositiveSmallIntegerField(validators=YEAR_VALIDATORS)
     description = models.TextField(blank=True)
     public_page = models.BooleanField(
-        "public progress page",
+        _("public progress page"),
         default=True,
-        help_text=(
+        help_text=_(
             "Show the programme's framework, its progress and its public activities to "
             "anyone at /public/, without signing in. Off: that page is not found (404)."
         ),
@@ -59,12 +63,14 @@ class Programme(models.Model):
                 field="end_year",
                 condition=Q(start_year__lte=F("end_year")),
                 name="programme_start_year_not_after_end_year",
-                violation_error_message="The end year cannot be before the start year.",
+                violation_error_message=_("The end year cannot be before the start year."),
             ),
             models.UniqueConstraint(
                 fields=["partner", "start_year"],
                 name="programme_unique_partner_cycle",
-                violation_error_message="This partner already has a programme starting that year.",
+                violation_error_message=_(
+                    "This partner already has a programme starting that year."
+                ),
             ),
         ]
 
@@ -93,7 +99,9 @@ class StrategicObjective(models.Model):
             models.UniqueConstraint(
                 fields=["programme", "number"],
                 name="objective_unique_number_per_programme",
-                violation_error_message="This programme already has an objective with this number.",
+                violation_error_message=_(
+                    "This programme already has an objective with this number."
+                ),
             ),
         ]
 
@@ -107,7 +115,7 @@ class PriorityIssue(models.Model):
     )
     number = models.PositiveSmallIntegerField(
         validators=[MinValueValidator(1), MaxValueValidator(26)],
-        help_text="Its place in the programme: 1 for (a), 2 for (b) and so on.",
+        help_text=_("Its place in the programme: 1 for (a), 2 for (b) and so on."),
     )
     title = models.CharField(max_length=255)
 
@@ -120,7 +128,7 @@ class PriorityIssue(models.Model):
             models.UniqueConstraint(
                 fields=["programme", "number"],
                 name="priority_issue_unique_number_per_programme",
-                violation_error_message=(
+                violation_error_message=_(
                     "This programme already has a priority issue with this number."
                 ),
             ),
@@ -143,9 +151,9 @@ class PartnershipGoal(models.Model):
         PriorityIssue, on_delete=models.PROTECT, related_name="partnership_goals"
     )
     title = models.CharField(max_length=255)
-    statement = models.TextField(help_text="The goal's full sentence from the programme text.")
+    statement = models.TextField(help_text=_("The goal's full sentence from the programme text."))
     order = models.PositiveSmallIntegerField(
-        help_text="Its place in the programme's list of goals."
+        help_text=_("Its place in the programme's list of goals.")
     )
 
     objects = PartnershipGoalQuerySet.as_manager()
@@ -157,12 +165,12 @@ class PartnershipGoal(models.Model):
             models.UniqueConstraint(
                 fields=["programme", "order"],
                 name="goal_unique_order_per_programme",
-                violation_error_message="This programme already has a goal at this position.",
+                violation_error_message=_("This programme already has a goal at this position."),
             ),
             models.UniqueConstraint(
                 fields=["programme", "title"],
                 name="goal_unique_title_per_programme",
-                violation_error_message="This programme already has a goal with this title.",
+                violation_error_message=_("This programme already has a goal with this title."),
             ),
         ]
 
@@ -180,13 +188,13 @@ class PartnershipGoal(models.Model):
             and self.priority_issue.programme_id != self.programme_id
         ):
             raise ValidationError(
-                {"priority_issue": "Choose a priority issue of the goal's own programme."}
+                {"priority_issue": _("Choose a priority issue of the goal's own programme.")}
             )
 
 
 class StockTakeStatus(models.TextChoices):
-    OPEN = "open", "Open"
-    CLOSED = "closed", "Closed"
+    OPEN = "open", _("Open")
+    CLOSED = "closed", _("Closed")
 
 
 class StockTake(models.Model):
@@ -222,18 +230,20 @@ class StockTake(models.Model):
 
     class Meta:
         ordering = ["programme", "-period_end", "-id"]
-        verbose_name = "stock-take"
+        verbose_name = _("stock-take")
         constraints = [
             FieldCheckConstraint(
                 field="period_end",
                 condition=Q(period_start__lte=F("period_end")),
                 name="stocktake_period_start_not_after_end",
-                violation_error_message="The period cannot end before it starts.",
+                violation_error_message=_("The period cannot end before it starts."),
             ),
             models.UniqueConstraint(
                 fields=["programme", "title"],
                 name="stocktake_unique_title_per_programme",
-                violation_error_message="This programme already has a stock-take with this title.",
+                violation_error_message=_(
+                    "This programme already has a stock-take with this title."
+                ),
             ),
             # Two open rounds would split the assessments between them and leave "the
             # draft rating" of a goal ambiguous: close one before opening the next.
@@ -241,7 +251,7 @@ class StockTake(models.Model):
                 fields=["programme"],
                 condition=Q(status="open"),
                 name="stocktake_one_open_per_programme",
-                violation_error_message=(
+                violation_error_message=_(
                     "This programme already has an open stock-take: close it before "
                     "opening a new one."
                 ),
@@ -275,15 +285,15 @@ class StockTake(models.Model):
         return stored == StockTakeStatus.CLOSED
 
 
-CLOSED_MESSAGE = "This stock-take is closed and can no longer be changed; open a new one."
+CLOSED_MESSAGE = _("This stock-take is closed and can no longer be changed; open a new one.")
 
 
 class Rating(models.TextChoices):
-    NOT_STARTED = "not_started", "Not started"
-    LIMITED_PROGRESS = "limited_progress", "Limited progress"
-    ON_TRACK = "on_track", "On track"
-    ACHIEVED = "achieved", "Achieved"
-    AT_RISK = "at_risk", "At risk"
+    NOT_STARTED = "not_started", _("Not started")
+    LIMITED_PROGRESS = "limited_progress", _("Limited progress")
+    ON_TRACK = "on_track", _("On track")
+    ACHIEVED = "achieved", _("Achieved")
+    AT_RISK = "at_risk", _("At risk")
 
 
 # From worst to best, to say whether a goal improved or declined between two stock-takes.
@@ -302,12 +312,15 @@ class GoalAssessment(models.Model):
     """A judgement of one goal's progress, made in one stock-take."""
 
     stocktake = models.ForeignKey(
-        StockTake, on_delete=models.CASCADE, related_name="assessments", verbose_name="stock-take"
+        StockTake,
+        on_delete=models.CASCADE,
+        related_name="assessments",
+        verbose_name=_("stock-take"),
     )
     goal = models.ForeignKey(PartnershipGoal, on_delete=models.PROTECT, related_name="assessments")
     rating = models.CharField(max_length=20, choices=Rating.choices, db_index=True)
     narrative = models.TextField(
-        blank=True, help_text="What was achieved, and what comes next.", max_length=20000
+        blank=True, help_text=_("What was achieved, and what comes next."), max_length=20000
     )
     next_steps = models.TextField(blank=True, max_length=20000)
     assessed_by = models.ForeignKey(
@@ -330,12 +343,12 @@ class GoalAssessment(models.Model):
                 field="goal",
                 fields=["stocktake", "goal"],
                 name="assessment_one_per_goal_and_stocktake",
-                violation_error_message="This goal is already assessed in this stock-take.",
+                violation_error_message=_("This goal is already assessed in this stock-take."),
             ),
             models.CheckConstraint(
                 condition=Q(rating__in=Rating.values),
                 name="assessment_rating_valid",
-                violation_error_message="Choose one of the ratings.",
+                violation_error_message=_("Choose one of the ratings."),
             ),
         ]
 
@@ -361,7 +374,7 @@ class GoalAssessment(models.Model):
         if self.stocktake.was_closed() or (self.pk and self._stored_stocktake_closed()):
             raise ValidationError(CLOSED_MESSAGE)
         if self.goal.programme_id != self.stocktake.programme_id:
-            raise ValidationError({"goal": "Choose a goal of the stock-take's programme."})
+            raise ValidationError({"goal": _("Choose a goal of the stock-take's programme.")})
 
     def _stored_stocktake_closed(self) -> bool:
         stored = GoalAssessment.objects.filter(pk=self.pk).values_list(

@@ -8,16 +8,18 @@ import uuid
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from goals.models import Programme
 
 
 class Event(models.TextChoices):
-    ACTIVITY_CREATED = "activity.created", "An activity was created (or restored)"
-    ACTIVITY_UPDATED = "activity.updated", "An activity was changed"
-    ACTIVITY_DELETED = "activity.deleted", "An activity was deleted"
-    ACTIVITY_APPROVED = "activity.approved", "An activity was approved in review"
-    STOCKTAKE_CLOSED = "stocktake.closed", "A stock-take was closed"
+    ACTIVITY_CREATED = "activity.created", _("An activity was created (or restored)")
+    ACTIVITY_UPDATED = "activity.updated", _("An activity was changed")
+    ACTIVITY_DELETED = "activity.deleted", _("An activity was deleted")
+    ACTIVITY_APPROVED = "activity.approved", _("An activity was approved in review")
+    STOCKTAKE_CLOSED = "stocktake.closed", _("A stock-take was closed")
 
 
 def new_secret() -> str:
@@ -26,10 +28,12 @@ def new_secret() -> str:
 
 def validate_events(value: object) -> None:
     if not isinstance(value, list) or not value:
-        raise ValidationError("Choose at least one event.")
+        raise ValidationError(gettext("Choose at least one event."))
     unknown = sorted({str(event) for event in value} - set(Event.values))
     if unknown:
-        raise ValidationError(f"Unknown events: {', '.join(unknown)}.")
+        raise ValidationError(
+            gettext("Unknown events: %(events)s.") % {"events": ", ".join(unknown)}
+        )
 
 
 class Webhook(models.Model):
@@ -40,7 +44,7 @@ class Webhook(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="webhooks"
     )
     programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="webhooks")
-    url = models.URLField(max_length=2000, verbose_name="URL")
+    url = models.URLField(max_length=2000, verbose_name=_("URL"))
     # A list of Event values (JSON, not an array column: the quick start runs on SQLite).
     events = models.JSONField(validators=[validate_events])
     # Kept as is: it signs every delivery. Shown once, in the answer to the registration.
@@ -59,10 +63,10 @@ class Delivery(models.Model):
     """One event for one webhook: sent under one uuid, however many attempts it takes."""
 
     class Status(models.TextChoices):
-        PENDING = "pending", "Pending (being sent or waiting for a retry)"
-        DELIVERED = "delivered", "Delivered"
-        FAILED = "failed", "Failed (given up after a day of retries)"
-        WITHHELD = "withheld", "Withheld (the owner may not see it, or it is gone)"
+        PENDING = "pending", _("Pending (being sent or waiting for a retry)")
+        DELIVERED = "delivered", _("Delivered")
+        FAILED = "failed", _("Failed (given up after a day of retries)")
+        WITHHELD = "withheld", _("Withheld (the owner may not see it, or it is gone)")
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     webhook = models.ForeignKey(Webhook, on_delete=models.CASCADE, related_name="deliveries")

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.utils.translation import gettext as _
 from rest_framework import serializers
 
 from activities import services
@@ -165,10 +166,10 @@ class ActivitySerializer(ValidatedModelSerializer):
     def validate_review_state(self, value: str) -> str:
         if self.instance is not None and value != self.instance.review_state:
             raise serializers.ValidationError(
-                "The review state changes through the submit, approve and return actions."
+                _("The review state changes through the submit, approve and return actions.")
             )
         if self.instance is None and value not in services.CREATION_STATES:
-            raise serializers.ValidationError("A new record is a draft or submitted for review.")
+            raise serializers.ValidationError(_("A new record is a draft or submitted for review."))
         return value
 
     def prepare_instance(self, instance: Activity, attrs: dict[str, Any]) -> None:
@@ -213,7 +214,9 @@ def _flat(detail: Any, where: str = "") -> list[str]:
     if isinstance(detail, dict):
         found = []
         for key, value in detail.items():
-            place = f"Item {int(key) + 1}" if str(key).isdigit() else str(key)
+            place = (
+                _("Item %(number)d") % {"number": int(key) + 1} if str(key).isdigit() else str(key)
+            )
             found += _flat(value, f"{where}, {place}" if where else place)
         return found
     if isinstance(detail, list):
