@@ -297,3 +297,16 @@ def test_the_review_mail_is_written_in_the_authors_language(mail, japan, manager
     assert tasks.notify_author_of_review(record.pk, "approved") is True
     assert rendered_in == ["ja"]
     assert len(mail) == 1
+
+
+@pytest.mark.parametrize(
+    ("language", "written"),
+    [("en-gb", "30 Nov 2025"), ("fr", "30 nov. 2025"), ("ja", "2025年11月30日")],
+)
+def test_the_activity_list_writes_dates_in_the_language(client, viewer, japan, language, written):
+    ActivityFactory(programme=japan, title="Staff talks", start_date=datetime.date(2025, 11, 30))
+    choose(viewer, language)
+    client.force_login(viewer)
+    body = client.get("/activities/", {"year": 2025}).content.decode()
+    assert "Staff talks" in body
+    assert written in body
