@@ -310,3 +310,12 @@ def test_the_activity_list_writes_dates_in_the_language(client, viewer, japan, l
     body = client.get("/activities/", {"year": 2025}).content.decode()
     assert "Staff talks" in body
     assert written in body
+
+
+def test_a_refused_filter_with_a_lazily_translated_message_is_said_not_a_500():
+    from django.utils.translation import gettext_lazy
+
+    from progress.query import FilterRefused
+
+    refused = FilterRefused({"year": [gettext_lazy("This filter cannot be applied here.")]})
+    assert refused.message == "year: This filter cannot be applied here."
