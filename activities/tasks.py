@@ -12,8 +12,10 @@ from celery import shared_task
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.mail import send_mail
+from django.utils import translation
 from django.utils.translation import gettext as _
 
+from accounts.languages import recipient_language
 from activities import idempotency
 from activities.models import Activity, ReviewState
 
@@ -62,7 +64,8 @@ def notify_author_of_review(self, activity_id: int, state: str) -> bool:
         return False
     if not Activity.objects.visible_to(author).filter(pk=activity_id).exists():
         return False
-    subject, body = review_message(activity)
+    with translation.override(recipient_language(author)):  # their language, else English
+        subject, body = review_message(activity)
     try:
         send_mail(subject, body, None, [author.email])
     except (SMTPException, OSError) as error:

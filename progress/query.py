@@ -36,7 +36,10 @@ class FilterRefused(Exception):
 
     @property
     def message(self) -> str:
-        return "; ".join(f"{name}: {' '.join(msgs)}" for name, msgs in self.errors.items())
+        # str(): the messages may be lazily translated (gettext_lazy), which join() refuses.
+        return "; ".join(
+            f"{name}: {' '.join(str(m) for m in msgs)}" for name, msgs in self.errors.items()
+        )
 
 
 def filter_names() -> list[str]:
