@@ -5,6 +5,7 @@ Japanese. A builtin (settings.TEMPLATES), so every template has it without loadi
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from django import template
@@ -15,15 +16,23 @@ from itpp.i18n import in_language, language_shown, reads_japanese
 register = template.Library()
 
 
+def _texts(obj: Any, name: str) -> tuple[str, str]:
+    """The English and Japanese texts of a record, or of a row of progress (a dict: the
+    progress API's and the stock-take snapshots' shape, where `title_ja` may be absent)."""
+    if isinstance(obj, Mapping):
+        return obj.get(name) or "", obj.get(f"{name}_ja") or ""
+    return getattr(obj, name, "") or "", getattr(obj, f"{name}_ja", "") or ""
+
+
 @register.filter
 def in_language_of(obj: Any, name: str) -> str:
     """The plain text (for attributes such as aria-label and title)."""
-    return in_language(getattr(obj, name, ""), getattr(obj, f"{name}_ja", ""))
+    return in_language(*_texts(obj, name))
 
 
 @register.filter(name="in_language")
 def in_language_marked(obj: Any, name: str) -> str:
-    english, japanese = getattr(obj, name, ""), getattr(obj, f"{name}_ja", "")
+    english, japanese = _texts(obj, name)
     text = in_language(english, japanese)
     if language_shown(english, japanese) == "ja" and not reads_japanese():
         return format_html('<span lang="ja">{}</span>', text)
@@ -36,7 +45,7 @@ def in_language_marked(obj: Any, name: str) -> str:
 def lang_attr(obj: Any, name: str) -> str:
     """` lang="ja"` for an element holding the `in_language` text when that text is not in
     the page's language (` lang="en"` for English on a Japanese page), else nothing."""
-    english, japanese = getattr(obj, name, ""), getattr(obj, f"{name}_ja", "")
+    english, japanese = _texts(obj, name)
     shown = language_shown(english, japanese)
     if (shown == "ja") != reads_japanese() and (english or japanese):
         return format_html(' lang="{}"', shown)
