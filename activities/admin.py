@@ -259,8 +259,8 @@ class ParticipantInline(admin.TabularInline):
     # A plain select (a programme lists a few dozen bodies): it works without JavaScript and
     # needs no permission on the organisations' own admin, which Editors may not have.
     extra = 1
-    verbose_name = "participant"
-    verbose_name_plural = "organisations that took part"
+    verbose_name = gettext_lazy("participant")
+    verbose_name_plural = gettext_lazy("organisations that took part")
 
     # The rows belong to the activity: whoever may add or change it may list its
     # participants (the activity admin's queryset already hides what the user may not see).

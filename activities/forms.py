@@ -30,6 +30,15 @@ MISSING_VERSION = _(
 # again; no JavaScript needed), and the most a posted form may carry.
 EMPTY_PARTICIPANT_ROWS = 3
 MAX_PARTICIPANT_ROWS = 60
+class OrganisationChoiceField(forms.ModelChoiceField):
+    """An organisation named in the reader's language (its Japanese name on a Japanese page,
+    where there is one), with its short name."""
+
+    def label_from_instance(self, obj: Organisation) -> str:
+        name = obj.display_name
+        return f"{name} ({obj.short_name})" if obj.short_name else name
+
+
 PARTICIPANT_FIELD = re.compile(r"participant-(\d+)-organisation\Z")
 # The Japanese texts are marked as such, so that browsers, screen readers and spell
 # checkers treat them as Japanese (the admin's form and the pages' alike).
@@ -192,7 +201,7 @@ class ActivityPageForm(PageFormMixin, ActivityForm):
         count = min(count, MAX_PARTICIPANT_ROWS)
         organisations = Organisation.objects.filter(programme=programme)
         for index in range(count):
-            self.fields[f"participant-{index}-organisation"] = forms.ModelChoiceField(
+            self.fields[f"participant-{index}-organisation"] = OrganisationChoiceField(
                 queryset=organisations,
                 required=False,
                 label=_t("Organisation %(number)s") % {"number": index + 1},

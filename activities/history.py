@@ -8,6 +8,7 @@ from typing import Any
 
 from django.contrib.auth.models import AnonymousUser, User
 from django.db.models import Model, QuerySet
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from activities.models import Activity, Ally, Organisation, ParticipantRole
@@ -75,7 +76,7 @@ def _show(model: type[Model], name: str, value: Any, labels: dict[str, dict[Any,
     if field.choices:
         return str(dict(field.choices).get(value, value))
     if isinstance(value, str) and field.get_internal_type() == "DateField":
-        return date.fromisoformat(value).strftime("%d %b %Y")
+        return date_format(date.fromisoformat(value), "DATE_FORMAT")
     return str(value)
 
 

@@ -13,6 +13,7 @@ from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db.models import Count, Q, QuerySet
 from django.http import HttpRequest
 from django.urls import reverse
+from django.utils.formats import date_format
 from django.utils.html import escape, format_html, format_html_join
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
@@ -121,8 +122,8 @@ class PartnershipGoalAdmin(goals_admin.PartnershipGoalAdmin):
             (
                 (
                     reverse("admin:activities_activity_change", args=[a.pk]),
-                    a.title,
-                    a.start_date.strftime("%d %b %Y"),
+                    a.display_title,
+                    date_format(a.start_date, "DATE_FORMAT"),
                     a.get_status_display(),
                 )
                 for a in activities

@@ -10,6 +10,7 @@ from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.template.loader import render_to_string
+from django.utils.cache import patch_vary_headers
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
@@ -82,6 +83,8 @@ def progress_page(request: HttpRequest, pk: int | None = None) -> HttpResponse:
         key, lambda: _render(programme), timeout=settings.PUBLIC_PAGE_CACHE_SECONDS
     )
     response = HttpResponse(html)
-    # The same for everyone: shared caches may keep it as long as we do.
+    # The same for everyone who reads the same language: shared caches may keep it as long as
+    # we do, per language (chosen by Accept-Language or by the switcher's cookie).
     response["Cache-Control"] = f"public, max-age={settings.PUBLIC_PAGE_CACHE_SECONDS}"
+    patch_vary_headers(response, ["Accept-Language", "Cookie"])
     return response
