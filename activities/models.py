@@ -26,6 +26,7 @@ class Ally(models.Model):
     """A NATO member state, which may take part in the programme's activities."""
 
     code = models.CharField(
+        _("code"),
         primary_key=True,
         max_length=2,
         validators=[
@@ -33,7 +34,7 @@ class Ally(models.Model):
         ],
         help_text=_("ISO 3166-1 alpha-2 code, e.g. FR."),
     )
-    name = models.CharField(max_length=100, unique=True)
+    name = models.CharField(_("name"), max_length=100, unique=True)
 
     class Meta:
         ordering = ["name"]
@@ -103,22 +104,32 @@ class Organisation(BilingualMixin, models.Model):
 
     # The list is the programme's own: it goes with the programme (which its activities
     # protect from deletion).
-    programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="organisations")
-    name = models.CharField(max_length=255)
+    programme = models.ForeignKey(
+        Programme,
+        on_delete=models.CASCADE,
+        related_name="organisations",
+        verbose_name=_("programme"),
+    )
+    name = models.CharField(_("name"), max_length=255)
     name_ja = models.CharField(_("name (Japanese)"), max_length=255, blank=True)
-    short_name = models.CharField(max_length=50, blank=True, help_text=_("e.g. JMSDF, ACT."))
+    short_name = models.CharField(
+        _("short name"), max_length=50, blank=True, help_text=_("e.g. JMSDF, ACT.")
+    )
     nation = models.CharField(
+        _("nation"),
         max_length=4,
         help_text=_(
             "An Ally's code (e.g. EE), the partner's (e.g. JP), or NATO for its own bodies."
         ),
     )
-    kind = models.CharField(max_length=24, choices=OrganisationKind.choices)
+    kind = models.CharField(_("kind"), max_length=24, choices=OrganisationKind.choices)
 
     history = tracked()
 
     class Meta:
         ordering = ["programme", "name"]
+        verbose_name = _("organisation")
+        verbose_name_plural = _("organisations")
         constraints = [
             FieldUniqueConstraint(
                 field="name",
@@ -188,19 +199,29 @@ class ActivityOrganisation(models.Model):
     """An organisation's part in an activity: lead, co-host, participant or observer."""
 
     activity = models.ForeignKey(
-        "activities.Activity", on_delete=models.CASCADE, related_name="participations"
+        "activities.Activity",
+        on_delete=models.CASCADE,
+        related_name="participations",
+        verbose_name=_("activity"),
     )
     # An organisation that took part in an activity stays in the list (its record says so).
     organisation = models.ForeignKey(
-        Organisation, on_delete=models.PROTECT, related_name="participations"
+        Organisation,
+        on_delete=models.PROTECT,
+        related_name="participations",
+        verbose_name=_("organisation"),
     )
     role = models.CharField(
-        max_length=12, choices=ParticipantRole.choices, default=ParticipantRole.PARTICIPANT
+        _("role"),
+        max_length=12,
+        choices=ParticipantRole.choices,
+        default=ParticipantRole.PARTICIPANT,
     )
 
     class Meta:
         ordering = ["organisation__name", "organisation_id"]
         verbose_name = _("participant")
+        verbose_name_plural = _("participants")
         constraints = [
             models.UniqueConstraint(
                 fields=["activity", "organisation"],
@@ -239,10 +260,14 @@ class Activity(BilingualMixin, models.Model):
     # record), the Japanese is optional. Pages show `display_title` etc. (itpp/i18n.py).
     bilingual_fields = ("title", "description", "outcome")
 
-    programme = models.ForeignKey(Programme, on_delete=models.PROTECT, related_name="activities")
-    title = models.CharField(max_length=255)
+    programme = models.ForeignKey(
+        Programme, on_delete=models.PROTECT, related_name="activities", verbose_name=_("programme")
+    )
+    title = models.CharField(_("title"), max_length=255)
     title_ja = models.CharField(_("title (Japanese)"), max_length=255, blank=True)
-    description = models.TextField(blank=True, validators=[MaxLengthValidator(TEXT_MAX_LENGTH)])
+    description = models.TextField(
+        _("description"), blank=True, validators=[MaxLengthValidator(TEXT_MAX_LENGTH)]
+    )
     description_ja = models.TextField(
         _("description (Japanese)"),
         blank=True,
@@ -252,13 +277,21 @@ class Activity(BilingualMixin, models.Model):
         _("type"), max_length=20, choices=ActivityType.choices, db_index=True
     )
     status = models.CharField(
-        max_length=20, choices=ActivityStatus.choices, default=ActivityStatus.PLANNED, db_index=True
+        _("status"),
+        max_length=20,
+        choices=ActivityStatus.choices,
+        default=ActivityStatus.PLANNED,
+        db_index=True,
     )
-    start_date = models.DateField(db_index=True)
+    start_date = models.DateField(_("start date"), db_index=True)
     end_date = models.DateField(
-        null=True, blank=True, db_index=True, help_text=_("Leave empty for a one-day activity.")
+        _("end date"),
+        null=True,
+        blank=True,
+        db_index=True,
+        help_text=_("Leave empty for a one-day activity."),
     )
-    location = models.CharField(max_length=255, blank=True)
+    location = models.CharField(_("location"), max_length=255, blank=True)
     goals = models.ManyToManyField(
         PartnershipGoal,
         related_name="activities",
@@ -276,6 +309,7 @@ class Activity(BilingualMixin, models.Model):
         related_name="activities",
         blank=True,
         help_text=_("Individual Allies that took part."),
+        verbose_name=_("allies"),
     )
     organisations = models.ManyToManyField(
         Organisation,
@@ -283,25 +317,31 @@ class Activity(BilingualMixin, models.Model):
         related_name="activities",
         blank=True,
         help_text=_("The bodies that took part, each with its role."),
+        verbose_name=_("organisations"),
     )
-    lead_organisation = models.CharField(max_length=255, blank=True)
-    participants = models.PositiveIntegerField(null=True, blank=True)
+    lead_organisation = models.CharField(_("lead organisation"), max_length=255, blank=True)
+    participants = models.PositiveIntegerField(_("participants"), null=True, blank=True)
     women_participants = models.PositiveIntegerField(
+        _("women participants"),
         null=True,
         blank=True,
         help_text=_("For Women, Peace and Security reporting; cannot exceed participants."),
     )
-    outcome = models.TextField(blank=True, validators=[MaxLengthValidator(TEXT_MAX_LENGTH)])
+    outcome = models.TextField(
+        _("outcome"), blank=True, validators=[MaxLengthValidator(TEXT_MAX_LENGTH)]
+    )
     outcome_ja = models.TextField(
         _("outcome (Japanese)"), blank=True, validators=[MaxLengthValidator(TEXT_MAX_LENGTH)]
     )
     releasability = models.CharField(
+        _("releasability"),
         max_length=10,
         choices=Releasability.choices,
         default=Releasability.INTERNAL,
         db_index=True,
     )
     review_state = models.CharField(
+        _("review state"),
         max_length=10,
         choices=ReviewState.choices,
         # A record nobody chose a state for awaits review: what the API's existing
@@ -310,11 +350,13 @@ class Activity(BilingualMixin, models.Model):
         db_index=True,
     )
     review_comment = models.TextField(
+        _("review comment"),
         blank=True,
         validators=[MaxLengthValidator(REVIEW_COMMENT_MAX_LENGTH)],
         help_text=_("The Programme manager's comment when the record was last returned."),
     )
     review_changed_at = models.DateTimeField(
+        _("review changed at"),
         null=True,
         blank=True,
         default=timezone.now,
@@ -322,6 +364,7 @@ class Activity(BilingualMixin, models.Model):
         help_text=_("When the review state last changed: the age of a record awaiting review."),
     )
     version = models.PositiveIntegerField(
+        _("version"),
         default=1,
         editable=False,
         help_text=_("Goes up by one at every save; lets a writer detect a concurrent change."),
@@ -333,6 +376,7 @@ class Activity(BilingualMixin, models.Model):
         blank=True,
         editable=False,
         related_name="+",
+        verbose_name=_("created by"),
     )
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -341,9 +385,10 @@ class Activity(BilingualMixin, models.Model):
         blank=True,
         editable=False,
         related_name="+",
+        verbose_name=_("updated by"),
     )
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True, db_index=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True, db_index=True)
 
     objects = ActivityQuerySet.as_manager()
     # Every change, many-to-many links included; see itpp/history.py.
@@ -559,21 +604,30 @@ class CreationKey(models.Model):
         API = "api", "API (Idempotency-Key)"
         PAGE = "page", "New-activity page (form token)"
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
-    door = models.CharField(max_length=4, choices=Door.choices)
-    key = models.CharField(max_length=255)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", verbose_name=_("user")
+    )
+    door = models.CharField(_("door"), max_length=4, choices=Door.choices)
+    key = models.CharField(_("key"), max_length=255)
     # What the API request asked for (a hash of its body): the same key with another body
     # is refused, not answered with the first response.
-    fingerprint = models.CharField(max_length=64, blank=True)
+    fingerprint = models.CharField(_("fingerprint"), max_length=64, blank=True)
     activity = models.ForeignKey(
-        Activity, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        Activity,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("activity"),
     )
     # The first response of the API, given again to a retry.
-    status_code = models.PositiveSmallIntegerField(null=True, blank=True)
-    response_body = models.TextField(blank=True)
-    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    status_code = models.PositiveSmallIntegerField(_("status code"), null=True, blank=True)
+    response_body = models.TextField(_("response body"), blank=True)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now, db_index=True)
 
     class Meta:
+        verbose_name = _("creation key")
+        verbose_name_plural = _("creation keys")
         constraints = [
             models.UniqueConstraint(
                 fields=["user", "door", "key"], name="creation_key_unique_per_user_and_door"

@@ -74,6 +74,7 @@ class Attachment(models.Model):
         null=True,
         blank=True,
         related_name="attachments",
+        verbose_name=_("activity"),
     )
     assessment = models.ForeignKey(
         GoalAssessment,
@@ -81,14 +82,17 @@ class Attachment(models.Model):
         null=True,
         blank=True,
         related_name="attachments",
+        verbose_name=_("assessment"),
     )
-    title = models.CharField(max_length=255, blank=True)
+    title = models.CharField(_("title"), max_length=255, blank=True)
     filename = models.CharField(
         _("file name"), max_length=255, help_text=_("The name it was uploaded with.")
     )
-    file = models.FileField(storage=attachment_storage, upload_to=random_name, max_length=255)
-    content_type = models.CharField(max_length=100)
-    size = models.PositiveBigIntegerField()
+    file = models.FileField(
+        _("file"), storage=attachment_storage, upload_to=random_name, max_length=255
+    )
+    content_type = models.CharField(_("content type"), max_length=100)
+    size = models.PositiveBigIntegerField(_("size"))
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -96,8 +100,9 @@ class Attachment(models.Model):
         blank=True,
         editable=False,
         related_name="+",
+        verbose_name=_("uploaded by"),
     )
-    uploaded_at = models.DateTimeField(default=timezone.now, editable=False)
+    uploaded_at = models.DateTimeField(_("uploaded at"), default=timezone.now, editable=False)
 
     objects = AttachmentQuerySet.as_manager()
     # Adding and removing are in the activity's change log (attachments.history).
@@ -105,6 +110,8 @@ class Attachment(models.Model):
 
     class Meta:
         ordering = ["uploaded_at", "id"]
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
         constraints = [
             models.CheckConstraint(
                 condition=Q(activity__isnull=False, assessment__isnull=True)

@@ -39,7 +39,9 @@ class FollowUp(models.Model):
     """An action someone must carry out by a date, after an activity (a consultation's
     follow-up, an exercise's lesson). It is seen exactly by those who see its activity."""
 
-    activity = models.ForeignKey(Activity, on_delete=models.CASCADE, related_name="follow_ups")
+    activity = models.ForeignKey(
+        Activity, on_delete=models.CASCADE, related_name="follow_ups", verbose_name=_("activity")
+    )
     text = models.TextField(
         _("action"),
         validators=[MaxLengthValidator(2000)],
@@ -50,10 +52,11 @@ class FollowUp(models.Model):
         on_delete=models.PROTECT,
         related_name="follow_ups",
         help_text=_("Who carries it out; they must be able to see the activity."),
+        verbose_name=_("owner"),
     )
-    due_date = models.DateField()
+    due_date = models.DateField(_("due date"))
     status = models.CharField(
-        max_length=10, choices=FollowUpStatus.choices, default=FollowUpStatus.OPEN
+        _("status"), max_length=10, choices=FollowUpStatus.choices, default=FollowUpStatus.OPEN
     )
     goal = models.ForeignKey(
         PartnershipGoal,
@@ -71,6 +74,7 @@ class FollowUp(models.Model):
         blank=True,
         editable=False,
         related_name="+",
+        verbose_name=_("created by"),
     )
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -79,9 +83,10 @@ class FollowUp(models.Model):
         blank=True,
         editable=False,
         related_name="+",
+        verbose_name=_("updated by"),
     )
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     objects = FollowUpQuerySet.as_manager()
     history = tracked()
@@ -89,6 +94,7 @@ class FollowUp(models.Model):
     class Meta:
         ordering = ["due_date", "id"]
         verbose_name = _("follow-up action")
+        verbose_name_plural = _("follow-up actions")
         indexes = [
             # The overdue lists (attention, digests): open ones by due date.
             models.Index(

@@ -36,8 +36,11 @@ class Programme(BilingualMixin, models.Model):
     # text exists, never machine-made; pages show `display_<name>` (itpp/i18n.py).
     bilingual_fields = ("name", "description")
 
-    partner = models.CharField(max_length=100, help_text=_("The partner nation, e.g. Japan."))
+    partner = models.CharField(
+        _("partner"), max_length=100, help_text=_("The partner nation, e.g. Japan.")
+    )
     partner_code = models.CharField(
+        _("partner code"),
         max_length=2,
         blank=True,
         validators=[
@@ -45,11 +48,11 @@ class Programme(BilingualMixin, models.Model):
         ],
         help_text=_("The partner's ISO 3166-1 alpha-2 code, e.g. JP: the nation of its bodies."),
     )
-    name = models.CharField(max_length=255)
+    name = models.CharField(_("name"), max_length=255)
     name_ja = models.CharField(_("name (Japanese)"), max_length=255, blank=True)
-    start_year = models.PositiveSmallIntegerField(validators=YEAR_VALIDATORS)
-    end_year = models.PositiveSmallIntegerField(validators=YEAR_VALIDATORS)
-    description = models.TextField(blank=True)
+    start_year = models.PositiveSmallIntegerField(_("start year"), validators=YEAR_VALIDATORS)
+    end_year = models.PositiveSmallIntegerField(_("end year"), validators=YEAR_VALIDATORS)
+    description = models.TextField(_("description"), blank=True)
     description_ja = models.TextField(_("description (Japanese)"), blank=True)
     public_page = models.BooleanField(
         _("public progress page"),
@@ -65,6 +68,8 @@ class Programme(BilingualMixin, models.Model):
 
     class Meta:
         ordering = ["-start_year", "partner"]
+        verbose_name = _("programme")
+        verbose_name_plural = _("programmes")
         constraints = [
             FieldCheckConstraint(
                 field="end_year",
@@ -93,12 +98,15 @@ class StrategicObjective(BilingualMixin, models.Model):
     bilingual_fields = ("title", "description")
 
     programme = models.ForeignKey(
-        Programme, on_delete=models.CASCADE, related_name="strategic_objectives"
+        Programme,
+        on_delete=models.CASCADE,
+        related_name="strategic_objectives",
+        verbose_name=_("programme"),
     )
-    number = models.PositiveSmallIntegerField(validators=[MinValueValidator(1)])
-    title = models.CharField(max_length=255)
+    number = models.PositiveSmallIntegerField(_("number"), validators=[MinValueValidator(1)])
+    title = models.CharField(_("title"), max_length=255)
     title_ja = models.CharField(_("title (Japanese)"), max_length=255, blank=True)
-    description = models.TextField(blank=True)
+    description = models.TextField(_("description"), blank=True)
     description_ja = models.TextField(_("description (Japanese)"), blank=True)
 
     objects = StrategicObjectiveQuerySet.as_manager()
@@ -106,6 +114,8 @@ class StrategicObjective(BilingualMixin, models.Model):
 
     class Meta:
         ordering = ["programme", "number"]
+        verbose_name = _("strategic objective")
+        verbose_name_plural = _("strategic objectives")
         constraints = [
             models.UniqueConstraint(
                 fields=["programme", "number"],
@@ -124,13 +134,17 @@ class PriorityIssue(BilingualMixin, models.Model):
     bilingual_fields = ("title",)
 
     programme = models.ForeignKey(
-        Programme, on_delete=models.CASCADE, related_name="priority_issues"
+        Programme,
+        on_delete=models.CASCADE,
+        related_name="priority_issues",
+        verbose_name=_("programme"),
     )
     number = models.PositiveSmallIntegerField(
+        _("number"),
         validators=[MinValueValidator(1), MaxValueValidator(26)],
         help_text=_("Its place in the programme: 1 for (a), 2 for (b) and so on."),
     )
-    title = models.CharField(max_length=255)
+    title = models.CharField(_("title"), max_length=255)
     title_ja = models.CharField(_("title (Japanese)"), max_length=255, blank=True)
 
     objects = PriorityIssueQuerySet.as_manager()
@@ -138,6 +152,8 @@ class PriorityIssue(BilingualMixin, models.Model):
 
     class Meta:
         ordering = ["programme", "number"]
+        verbose_name = _("priority issue")
+        verbose_name_plural = _("priority issues")
         constraints = [
             models.UniqueConstraint(
                 fields=["programme", "number"],
@@ -161,17 +177,25 @@ class PartnershipGoal(BilingualMixin, models.Model):
     bilingual_fields = ("title", "statement")
 
     programme = models.ForeignKey(
-        Programme, on_delete=models.CASCADE, related_name="partnership_goals"
+        Programme,
+        on_delete=models.CASCADE,
+        related_name="partnership_goals",
+        verbose_name=_("programme"),
     )
     priority_issue = models.ForeignKey(
-        PriorityIssue, on_delete=models.PROTECT, related_name="partnership_goals"
+        PriorityIssue,
+        on_delete=models.PROTECT,
+        related_name="partnership_goals",
+        verbose_name=_("priority issue"),
     )
-    title = models.CharField(max_length=255)
+    title = models.CharField(_("title"), max_length=255)
     title_ja = models.CharField(_("title (Japanese)"), max_length=255, blank=True)
-    statement = models.TextField(help_text=_("The goal's full sentence from the programme text."))
+    statement = models.TextField(
+        _("statement"), help_text=_("The goal's full sentence from the programme text.")
+    )
     statement_ja = models.TextField(_("statement (Japanese)"), blank=True)
     order = models.PositiveSmallIntegerField(
-        help_text=_("Its place in the programme's list of goals.")
+        _("order"), help_text=_("Its place in the programme's list of goals.")
     )
 
     objects = PartnershipGoalQuerySet.as_manager()
@@ -179,6 +203,8 @@ class PartnershipGoal(BilingualMixin, models.Model):
 
     class Meta:
         ordering = ["programme", "order"]
+        verbose_name = _("partnership goal")
+        verbose_name_plural = _("partnership goals")
         constraints = [
             models.UniqueConstraint(
                 fields=["programme", "order"],
@@ -223,14 +249,20 @@ class StockTake(models.Model):
     the same forever, whatever happens to the activities afterwards.
     """
 
-    programme = models.ForeignKey(Programme, on_delete=models.PROTECT, related_name="stocktakes")
-    title = models.CharField(max_length=255)
-    period_start = models.DateField()
-    period_end = models.DateField()
-    status = models.CharField(
-        max_length=10, choices=StockTakeStatus.choices, default=StockTakeStatus.OPEN, db_index=True
+    programme = models.ForeignKey(
+        Programme, on_delete=models.PROTECT, related_name="stocktakes", verbose_name=_("programme")
     )
-    closed_at = models.DateTimeField(null=True, blank=True, editable=False)
+    title = models.CharField(_("title"), max_length=255)
+    period_start = models.DateField(_("period start"))
+    period_end = models.DateField(_("period end"))
+    status = models.CharField(
+        _("status"),
+        max_length=10,
+        choices=StockTakeStatus.choices,
+        default=StockTakeStatus.OPEN,
+        db_index=True,
+    )
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True, editable=False)
     closed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -238,17 +270,19 @@ class StockTake(models.Model):
         blank=True,
         editable=False,
         related_name="+",
+        verbose_name=_("closed by"),
     )
     # Frozen at closing: {"all": {...}, "unrestricted": {...}}, each with the counts per
     # goal, objective and priority issue, and the assessments (see goals/services.py).
-    snapshot = models.JSONField(null=True, blank=True, editable=False)
-    created_at = models.DateTimeField(auto_now_add=True)
+    snapshot = models.JSONField(_("snapshot"), null=True, blank=True, editable=False)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     history = tracked()
 
     class Meta:
         ordering = ["programme", "-period_end", "-id"]
         verbose_name = _("stock-take")
+        verbose_name_plural = _("stock-takes")
         constraints = [
             FieldCheckConstraint(
                 field="period_end",
@@ -335,12 +369,20 @@ class GoalAssessment(models.Model):
         related_name="assessments",
         verbose_name=_("stock-take"),
     )
-    goal = models.ForeignKey(PartnershipGoal, on_delete=models.PROTECT, related_name="assessments")
-    rating = models.CharField(max_length=20, choices=Rating.choices, db_index=True)
-    narrative = models.TextField(
-        blank=True, help_text=_("What was achieved, and what comes next."), max_length=20000
+    goal = models.ForeignKey(
+        PartnershipGoal,
+        on_delete=models.PROTECT,
+        related_name="assessments",
+        verbose_name=_("goal"),
     )
-    next_steps = models.TextField(blank=True, max_length=20000)
+    rating = models.CharField(_("rating"), max_length=20, choices=Rating.choices, db_index=True)
+    narrative = models.TextField(
+        _("narrative"),
+        blank=True,
+        help_text=_("What was achieved, and what comes next."),
+        max_length=20000,
+    )
+    next_steps = models.TextField(_("next steps"), blank=True, max_length=20000)
     assessed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -348,14 +390,17 @@ class GoalAssessment(models.Model):
         blank=True,
         editable=False,
         related_name="+",
+        verbose_name=_("assessed by"),
     )
-    assessed_on = models.DateField(default=timezone.localdate)
-    updated_at = models.DateTimeField(auto_now=True)
+    assessed_on = models.DateField(_("assessed on"), default=timezone.localdate)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     history = tracked()
 
     class Meta:
         ordering = ["stocktake", "goal__order"]
+        verbose_name = _("goal assessment")
+        verbose_name_plural = _("goal assessments")
         constraints = [
             FieldUniqueConstraint(
                 field="goal",
