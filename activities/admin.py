@@ -18,6 +18,7 @@ from django.forms.models import BaseInlineFormSet
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -129,7 +130,7 @@ def saved_since(report: dict[str, Any]) -> str:
         % {
             "user": entry["user"] or _("the system"),
             "channel": entry["channel"],
-            "when": f"{timezone.localtime(entry['at']):%d %b %Y at %H:%M}",
+            "when": date_format(timezone.localtime(entry["at"]), "DATETIME_FORMAT"),
         }
         for entry in report["saves"]
     )

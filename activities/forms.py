@@ -30,6 +30,8 @@ MISSING_VERSION = _(
 # again; no JavaScript needed), and the most a posted form may carry.
 EMPTY_PARTICIPANT_ROWS = 3
 MAX_PARTICIPANT_ROWS = 60
+
+
 class OrganisationChoiceField(forms.ModelChoiceField):
     """An organisation named in the reader's language (its Japanese name on a Japanese page,
     where there is one), with its short name."""

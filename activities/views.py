@@ -18,6 +18,7 @@ from django.template.response import TemplateResponse
 from django.urls import reverse, reverse_lazy
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
@@ -290,7 +291,7 @@ def deleted_by(record: Model) -> str:
     who = record.history_user.get_username() if record.history_user else _("the system")
     return _("%(who)s deleted it on %(when)s") % {
         "who": who,
-        "when": f"{timezone.localtime(record.history_date):%d %b %Y at %H:%M}",
+        "when": date_format(timezone.localtime(record.history_date), "DATETIME_FORMAT"),
     }
 
 

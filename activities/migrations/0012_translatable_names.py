@@ -8,364 +8,698 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('activities', '0011_bilingual_text'),
-        ('goals', '0010_translatable_names'),
+        ("activities", "0011_bilingual_text"),
+        ("goals", "0010_translatable_names"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AlterModelOptions(
-            name='activityorganisation',
-            options={'ordering': ['organisation__name', 'organisation_id'], 'verbose_name': 'participant', 'verbose_name_plural': 'participants'},
+            name="activityorganisation",
+            options={
+                "ordering": ["organisation__name", "organisation_id"],
+                "verbose_name": "participant",
+                "verbose_name_plural": "participants",
+            },
         ),
         migrations.AlterModelOptions(
-            name='creationkey',
-            options={'verbose_name': 'creation key', 'verbose_name_plural': 'creation keys'},
+            name="creationkey",
+            options={"verbose_name": "creation key", "verbose_name_plural": "creation keys"},
         ),
         migrations.AlterModelOptions(
-            name='organisation',
-            options={'ordering': ['programme', 'name'], 'verbose_name': 'organisation', 'verbose_name_plural': 'organisations'},
-        ),
-        migrations.AlterField(
-            model_name='activity',
-            name='allies',
-            field=models.ManyToManyField(blank=True, help_text='Individual Allies that took part.', related_name='activities', to='activities.ally', verbose_name='allies'),
-        ),
-        migrations.AlterField(
-            model_name='activity',
-            name='created_at',
-            field=models.DateTimeField(auto_now_add=True, verbose_name='created at'),
-        ),
-        migrations.AlterField(
-            model_name='activity',
-            name='created_by',
-            field=models.ForeignKey(blank=True, editable=False, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='created by'),
-        ),
-        migrations.AlterField(
-            model_name='activity',
-            name='description',
-            field=models.TextField(blank=True, validators=[django.core.validators.MaxLengthValidator(20000)], verbose_name='description'),
-        ),
-        migrations.AlterField(
-            model_name='activity',
-            name='end_date',
-            field=models.DateField(blank=True, db_index=True, help_text='Leave empty for a one-day activity.', null=True, verbose_name='end date'),
-        ),
-        migrations.AlterField(
-            model_name='activity',
-            name='lead_organisation',
-            field=models.CharField(blank=True, max_length=255, verbose_name='lead organisation'),
-        ),
-        migrations.AlterField(
-            model_name='activity',
-            name='location',
-            field=models.CharField(blank=True, max_length=255, verbose_name='location'),
-        ),
-        migrations.AlterField(
-            model_name='activity',
-            name='organisations',
-            field=models.ManyToManyField(blank=True, help_text='The bodies that took part, each with its role.', related_name='activities', through='activities.ActivityOrganisation', to='activities.organisation', verbose_name='organisations'),
-        ),
-        migrations.AlterField(
-            model_name='activity',
-            name='outcome',
-            field=models.TextField(blank=True, validators=[django.core.validators.MaxLengthValidator(20000)], verbose_name='outcome'),
-        ),
-        migrations.AlterField(
-            model_name='activity',
-            name='participants',
-            field=models.PositiveIntegerField(blank=True, null=True, verbose_name='participants'),
-        ),
-        migrations.AlterField(
-            model_name='activity',
-            name='programme',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='activities', to='goals.programme', verbose_name='programme'),
-        ),
-        migrations.AlterField(
-            model_name='activity',
-            name='releasability',
-            field=models.CharField(choices=[('public', 'Public (may appear in public diplomacy material)'), ('internal', 'Internal (all roles)'), ('restricted', 'Restricted (only those allowed to see restricted activities)')], db_index=True, default='internal', max_length=10, verbose_name='releasability'),
-        ),
-        migrations.AlterField(
-            model_name='activity',
-            name='review_changed_at',
-            field=models.DateTimeField(blank=True, default=django.utils.timezone.now, editable=False, help_text='When the review state last changed: the age of a record awaiting review.', null=True, verbose_name='review changed at'),
-        ),
-        migrations.AlterField(
-            model_name='activity',
-            name='review_comment',
-            field=models.TextField(blank=True, help_text="The Programme manager's comment when the record was last returned.", validators=[django.core.validators.MaxLengthValidator(5000)], verbose_name='review comment'),
-        ),
-        migrations.AlterField(
-            model_name='activity',
-            name='review_state',
-            field=models.CharField(choices=[('draft', 'Draft'), ('submitted', 'Submitted for review'), ('approved', 'Approved'), ('returned', 'Returned to its author')], db_index=True, default='submitted', max_length=10, verbose_name='review state'),
-        ),
-        migrations.AlterField(
-            model_name='activity',
-            name='start_date',
-            field=models.DateField(db_index=True, verbose_name='start date'),
-        ),
-        migrations.AlterField(
-            model_name='activity',
-            name='status',
-            field=models.CharField(choices=[('planned', 'Planned'), ('ongoing', 'Ongoing'), ('completed', 'Completed'), ('postponed', 'Postponed'), ('cancelled', 'Cancelled')], db_index=True, default='planned', max_length=20, verbose_name='status'),
-        ),
-        migrations.AlterField(
-            model_name='activity',
-            name='title',
-            field=models.CharField(max_length=255, verbose_name='title'),
-        ),
-        migrations.AlterField(
-            model_name='activity',
-            name='updated_at',
-            field=models.DateTimeField(auto_now=True, db_index=True, verbose_name='updated at'),
-        ),
-        migrations.AlterField(
-            model_name='activity',
-            name='updated_by',
-            field=models.ForeignKey(blank=True, editable=False, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='updated by'),
-        ),
-        migrations.AlterField(
-            model_name='activity',
-            name='version',
-            field=models.PositiveIntegerField(default=1, editable=False, help_text='Goes up by one at every save; lets a writer detect a concurrent change.', verbose_name='version'),
-        ),
-        migrations.AlterField(
-            model_name='activity',
-            name='women_participants',
-            field=models.PositiveIntegerField(blank=True, help_text='For Women, Peace and Security reporting; cannot exceed participants.', null=True, verbose_name='women participants'),
-        ),
-        migrations.AlterField(
-            model_name='activityorganisation',
-            name='activity',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='participations', to='activities.activity', verbose_name='activity'),
-        ),
-        migrations.AlterField(
-            model_name='activityorganisation',
-            name='organisation',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='participations', to='activities.organisation', verbose_name='organisation'),
-        ),
-        migrations.AlterField(
-            model_name='activityorganisation',
-            name='role',
-            field=models.CharField(choices=[('lead', 'Lead'), ('co-host', 'Co-host'), ('participant', 'Participant'), ('observer', 'Observer')], default='participant', max_length=12, verbose_name='role'),
-        ),
-        migrations.AlterField(
-            model_name='ally',
-            name='code',
-            field=models.CharField(help_text='ISO 3166-1 alpha-2 code, e.g. FR.', max_length=2, primary_key=True, serialize=False, validators=[django.core.validators.RegexValidator('^[A-Z]{2}\\Z', 'Use the two capital letters of ISO 3166-1 alpha-2.')], verbose_name='code'),
-        ),
-        migrations.AlterField(
-            model_name='ally',
-            name='name',
-            field=models.CharField(max_length=100, unique=True, verbose_name='name'),
-        ),
-        migrations.AlterField(
-            model_name='creationkey',
-            name='activity',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='activities.activity', verbose_name='activity'),
-        ),
-        migrations.AlterField(
-            model_name='creationkey',
-            name='created_at',
-            field=models.DateTimeField(db_index=True, default=django.utils.timezone.now, verbose_name='created at'),
-        ),
-        migrations.AlterField(
-            model_name='creationkey',
-            name='door',
-            field=models.CharField(choices=[('api', 'API (Idempotency-Key)'), ('page', 'New-activity page (form token)')], max_length=4, verbose_name='door'),
-        ),
-        migrations.AlterField(
-            model_name='creationkey',
-            name='fingerprint',
-            field=models.CharField(blank=True, max_length=64, verbose_name='fingerprint'),
-        ),
-        migrations.AlterField(
-            model_name='creationkey',
-            name='key',
-            field=models.CharField(max_length=255, verbose_name='key'),
-        ),
-        migrations.AlterField(
-            model_name='creationkey',
-            name='response_body',
-            field=models.TextField(blank=True, verbose_name='response body'),
-        ),
-        migrations.AlterField(
-            model_name='creationkey',
-            name='status_code',
-            field=models.PositiveSmallIntegerField(blank=True, null=True, verbose_name='status code'),
-        ),
-        migrations.AlterField(
-            model_name='creationkey',
-            name='user',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='user'),
-        ),
-        migrations.AlterField(
-            model_name='historicalactivity',
-            name='created_at',
-            field=models.DateTimeField(blank=True, editable=False, verbose_name='created at'),
-        ),
-        migrations.AlterField(
-            model_name='historicalactivity',
-            name='created_by',
-            field=models.ForeignKey(blank=True, db_constraint=False, editable=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='created by'),
-        ),
-        migrations.AlterField(
-            model_name='historicalactivity',
-            name='description',
-            field=models.TextField(blank=True, validators=[django.core.validators.MaxLengthValidator(20000)], verbose_name='description'),
-        ),
-        migrations.AlterField(
-            model_name='historicalactivity',
-            name='end_date',
-            field=models.DateField(blank=True, db_index=True, help_text='Leave empty for a one-day activity.', null=True, verbose_name='end date'),
-        ),
-        migrations.AlterField(
-            model_name='historicalactivity',
-            name='lead_organisation',
-            field=models.CharField(blank=True, max_length=255, verbose_name='lead organisation'),
-        ),
-        migrations.AlterField(
-            model_name='historicalactivity',
-            name='location',
-            field=models.CharField(blank=True, max_length=255, verbose_name='location'),
-        ),
-        migrations.AlterField(
-            model_name='historicalactivity',
-            name='outcome',
-            field=models.TextField(blank=True, validators=[django.core.validators.MaxLengthValidator(20000)], verbose_name='outcome'),
-        ),
-        migrations.AlterField(
-            model_name='historicalactivity',
-            name='participants',
-            field=models.PositiveIntegerField(blank=True, null=True, verbose_name='participants'),
-        ),
-        migrations.AlterField(
-            model_name='historicalactivity',
-            name='programme',
-            field=models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='goals.programme', verbose_name='programme'),
-        ),
-        migrations.AlterField(
-            model_name='historicalactivity',
-            name='releasability',
-            field=models.CharField(choices=[('public', 'Public (may appear in public diplomacy material)'), ('internal', 'Internal (all roles)'), ('restricted', 'Restricted (only those allowed to see restricted activities)')], db_index=True, default='internal', max_length=10, verbose_name='releasability'),
-        ),
-        migrations.AlterField(
-            model_name='historicalactivity',
-            name='review_changed_at',
-            field=models.DateTimeField(blank=True, default=django.utils.timezone.now, editable=False, help_text='When the review state last changed: the age of a record awaiting review.', null=True, verbose_name='review changed at'),
-        ),
-        migrations.AlterField(
-            model_name='historicalactivity',
-            name='review_comment',
-            field=models.TextField(blank=True, help_text="The Programme manager's comment when the record was last returned.", validators=[django.core.validators.MaxLengthValidator(5000)], verbose_name='review comment'),
-        ),
-        migrations.AlterField(
-            model_name='historicalactivity',
-            name='review_state',
-            field=models.CharField(choices=[('draft', 'Draft'), ('submitted', 'Submitted for review'), ('approved', 'Approved'), ('returned', 'Returned to its author')], db_index=True, default='submitted', max_length=10, verbose_name='review state'),
-        ),
-        migrations.AlterField(
-            model_name='historicalactivity',
-            name='start_date',
-            field=models.DateField(db_index=True, verbose_name='start date'),
-        ),
-        migrations.AlterField(
-            model_name='historicalactivity',
-            name='status',
-            field=models.CharField(choices=[('planned', 'Planned'), ('ongoing', 'Ongoing'), ('completed', 'Completed'), ('postponed', 'Postponed'), ('cancelled', 'Cancelled')], db_index=True, default='planned', max_length=20, verbose_name='status'),
-        ),
-        migrations.AlterField(
-            model_name='historicalactivity',
-            name='title',
-            field=models.CharField(max_length=255, verbose_name='title'),
-        ),
-        migrations.AlterField(
-            model_name='historicalactivity',
-            name='updated_at',
-            field=models.DateTimeField(blank=True, db_index=True, editable=False, verbose_name='updated at'),
-        ),
-        migrations.AlterField(
-            model_name='historicalactivity',
-            name='updated_by',
-            field=models.ForeignKey(blank=True, db_constraint=False, editable=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='updated by'),
-        ),
-        migrations.AlterField(
-            model_name='historicalactivity',
-            name='version',
-            field=models.PositiveIntegerField(default=1, editable=False, help_text='Goes up by one at every save; lets a writer detect a concurrent change.', verbose_name='version'),
-        ),
-        migrations.AlterField(
-            model_name='historicalactivity',
-            name='women_participants',
-            field=models.PositiveIntegerField(blank=True, help_text='For Women, Peace and Security reporting; cannot exceed participants.', null=True, verbose_name='women participants'),
-        ),
-        migrations.AlterField(
-            model_name='historicalactivityorganisation',
-            name='activity',
-            field=models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='activities.activity', verbose_name='activity'),
-        ),
-        migrations.AlterField(
-            model_name='historicalactivityorganisation',
-            name='organisation',
-            field=models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='activities.organisation', verbose_name='organisation'),
-        ),
-        migrations.AlterField(
-            model_name='historicalactivityorganisation',
-            name='role',
-            field=models.CharField(choices=[('lead', 'Lead'), ('co-host', 'Co-host'), ('participant', 'Participant'), ('observer', 'Observer')], default='participant', max_length=12, verbose_name='role'),
-        ),
-        migrations.AlterField(
-            model_name='historicalorganisation',
-            name='kind',
-            field=models.CharField(choices=[('ministry', 'Ministry'), ('armed_forces', 'Armed forces'), ('nato_body', 'NATO body'), ('centre_of_excellence', 'Centre of excellence'), ('agency', 'Agency'), ('other', 'Other')], max_length=24, verbose_name='kind'),
-        ),
-        migrations.AlterField(
-            model_name='historicalorganisation',
-            name='name',
-            field=models.CharField(max_length=255, verbose_name='name'),
-        ),
-        migrations.AlterField(
-            model_name='historicalorganisation',
-            name='nation',
-            field=models.CharField(help_text="An Ally's code (e.g. EE), the partner's (e.g. JP), or NATO for its own bodies.", max_length=4, verbose_name='nation'),
-        ),
-        migrations.AlterField(
-            model_name='historicalorganisation',
-            name='programme',
-            field=models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='goals.programme', verbose_name='programme'),
-        ),
-        migrations.AlterField(
-            model_name='historicalorganisation',
-            name='short_name',
-            field=models.CharField(blank=True, help_text='e.g. JMSDF, ACT.', max_length=50, verbose_name='short name'),
-        ),
-        migrations.AlterField(
-            model_name='organisation',
-            name='kind',
-            field=models.CharField(choices=[('ministry', 'Ministry'), ('armed_forces', 'Armed forces'), ('nato_body', 'NATO body'), ('centre_of_excellence', 'Centre of excellence'), ('agency', 'Agency'), ('other', 'Other')], max_length=24, verbose_name='kind'),
-        ),
-        migrations.AlterField(
-            model_name='organisation',
-            name='name',
-            field=models.CharField(max_length=255, verbose_name='name'),
-        ),
-        migrations.AlterField(
-            model_name='organisation',
-            name='nation',
-            field=models.CharField(help_text="An Ally's code (e.g. EE), the partner's (e.g. JP), or NATO for its own bodies.", max_length=4, verbose_name='nation'),
-        ),
-        migrations.AlterField(
-            model_name='organisation',
-            name='programme',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='organisations', to='goals.programme', verbose_name='programme'),
-        ),
-        migrations.AlterField(
-            model_name='organisation',
-            name='short_name',
-            field=models.CharField(blank=True, help_text='e.g. JMSDF, ACT.', max_length=50, verbose_name='short name'),
+            name="organisation",
+            options={
+                "ordering": ["programme", "name"],
+                "verbose_name": "organisation",
+                "verbose_name_plural": "organisations",
+            },
+        ),
+        migrations.AlterField(
+            model_name="activity",
+            name="allies",
+            field=models.ManyToManyField(
+                blank=True,
+                help_text="Individual Allies that took part.",
+                related_name="activities",
+                to="activities.ally",
+                verbose_name="allies",
+            ),
+        ),
+        migrations.AlterField(
+            model_name="activity",
+            name="created_at",
+            field=models.DateTimeField(auto_now_add=True, verbose_name="created at"),
+        ),
+        migrations.AlterField(
+            model_name="activity",
+            name="created_by",
+            field=models.ForeignKey(
+                blank=True,
+                editable=False,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+                verbose_name="created by",
+            ),
+        ),
+        migrations.AlterField(
+            model_name="activity",
+            name="description",
+            field=models.TextField(
+                blank=True,
+                validators=[django.core.validators.MaxLengthValidator(20000)],
+                verbose_name="description",
+            ),
+        ),
+        migrations.AlterField(
+            model_name="activity",
+            name="end_date",
+            field=models.DateField(
+                blank=True,
+                db_index=True,
+                help_text="Leave empty for a one-day activity.",
+                null=True,
+                verbose_name="end date",
+            ),
+        ),
+        migrations.AlterField(
+            model_name="activity",
+            name="lead_organisation",
+            field=models.CharField(blank=True, max_length=255, verbose_name="lead organisation"),
+        ),
+        migrations.AlterField(
+            model_name="activity",
+            name="location",
+            field=models.CharField(blank=True, max_length=255, verbose_name="location"),
+        ),
+        migrations.AlterField(
+            model_name="activity",
+            name="organisations",
+            field=models.ManyToManyField(
+                blank=True,
+                help_text="The bodies that took part, each with its role.",
+                related_name="activities",
+                through="activities.ActivityOrganisation",
+                to="activities.organisation",
+                verbose_name="organisations",
+            ),
+        ),
+        migrations.AlterField(
+            model_name="activity",
+            name="outcome",
+            field=models.TextField(
+                blank=True,
+                validators=[django.core.validators.MaxLengthValidator(20000)],
+                verbose_name="outcome",
+            ),
+        ),
+        migrations.AlterField(
+            model_name="activity",
+            name="participants",
+            field=models.PositiveIntegerField(blank=True, null=True, verbose_name="participants"),
+        ),
+        migrations.AlterField(
+            model_name="activity",
+            name="programme",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="activities",
+                to="goals.programme",
+                verbose_name="programme",
+            ),
+        ),
+        migrations.AlterField(
+            model_name="activity",
+            name="releasability",
+            field=models.CharField(
+                choices=[
+                    ("public", "Public (may appear in public diplomacy material)"),
+                    ("internal", "Internal (all roles)"),
+                    ("restricted", "Restricted (only those allowed to see restricted activities)"),
+                ],
+                db_index=True,
+                default="internal",
+                max_length=10,
+                verbose_name="releasability",
+            ),
+        ),
+        migrations.AlterField(
+            model_name="activity",
+            name="review_changed_at",
+            field=models.DateTimeField(
+                blank=True,
+                default=django.utils.timezone.now,
+                editable=False,
+                help_text="When the review state last changed: the age of a record awaiting review.",
+                null=True,
+                verbose_name="review changed at",
+            ),
+        ),
+        migrations.AlterField(
+            model_name="activity",
+            name="review_comment",
+            field=models.TextField(
+                blank=True,
+                help_text="The Programme manager's comment when the record was last returned.",
+                validators=[django.core.validators.MaxLengthValidator(5000)],
+                verbose_name="review comment",
+            ),
+        ),
+        migrations.AlterField(
+            model_name="activity",
+            name="review_state",
+            field=models.CharField(
+                choices=[
+                    ("draft", "Draft"),
+                    ("submitted", "Submitted for review"),
+                    ("approved", "Approved"),
+                    ("returned", "Returned to its author"),
+                ],
+                db_index=True,
+                default="submitted",
+                max_length=10,
+                verbose_name="review state",
+            ),
+        ),
+        migrations.AlterField(
+            model_name="activity",
+            name="start_date",
+            field=models.DateField(db_index=True, verbose_name="start date"),
+        ),
+        migrations.AlterField(
+            model_name="activity",
+            name="status",
+            field=models.CharField(
+                choices=[
+                    ("planned", "Planned"),
+                    ("ongoing", "Ongoing"),
+                    ("completed", "Completed"),
+                    ("postponed", "Postponed"),
+                    ("cancelled", "Cancelled"),
+                ],
+                db_index=True,
+                default="planned",
+                max_length=20,
+                verbose_name="status",
+            ),
+        ),
+        migrations.AlterField(
+            model_name="activity",
+            name="title",
+            field=models.CharField(max_length=255, verbose_name="title"),
+        ),
+        migrations.AlterField(
+            model_name="activity",
+            name="updated_at",
+            field=models.DateTimeField(auto_now=True, db_index=True, verbose_name="updated at"),
+        ),
+        migrations.AlterField(
+            model_name="activity",
+            name="updated_by",
+            field=models.ForeignKey(
+                blank=True,
+                editable=False,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+                verbose_name="updated by",
+            ),
+        ),
+        migrations.AlterField(
+            model_name="activity",
+            name="version",
+            field=models.PositiveIntegerField(
+                default=1,
+                editable=False,
+                help_text="Goes up by one at every save; lets a writer detect a concurrent change.",
+                verbose_name="version",
+            ),
+        ),
+        migrations.AlterField(
+            model_name="activity",
+            name="women_participants",
+            field=models.PositiveIntegerField(
+                blank=True,
+                help_text="For Women, Peace and Security reporting; cannot exceed participants.",
+                null=True,
+                verbose_name="women participants",
+            ),
+        ),
+        migrations.AlterField(
+            model_name="activityorganisation",
+            name="activity",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="participations",
+                to="activities.activity",
+                verbose_name="activity",
+            ),
+        ),
+        migrations.AlterField(
+            model_name="activityorganisation",
+            name="organisation",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="participations",
+                to="activities.organisation",
+                verbose_name="organisation",
+            ),
+        ),
+        migrations.AlterField(
+            model_name="activityorganisation",
+            name="role",
+            field=models.CharField(
+                choices=[
+                    ("lead", "Lead"),
+                    ("co-host", "Co-host"),
+                    ("participant", "Participant"),
+                    ("observer", "Observer"),
+                ],
+                default="participant",
+                max_length=12,
+                verbose_name="role",
+            ),
+        ),
+        migrations.AlterField(
+            model_name="ally",
+            name="code",
+            field=models.CharField(
+                help_text="ISO 3166-1 alpha-2 code, e.g. FR.",
+                max_length=2,
+                primary_key=True,
+                serialize=False,
+                validators=[
+                    django.core.validators.RegexValidator(
+                        "^[A-Z]{2}\\Z", "Use the two capital letters of ISO 3166-1 alpha-2."
+                    )
+                ],
+                verbose_name="code",
+            ),
+        ),
+        migrations.AlterField(
+            model_name="ally",
+            name="name",
+            field=models.CharField(max_length=100, unique=True, verbose_name="name"),
+        ),
+        migrations.AlterField(
+            model_name="creationkey",
+            name="activity",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="+",
+                to="activities.activity",
+                verbose_name="activity",
+            ),
+        ),
+        migrations.AlterField(
+            model_name="creationkey",
+            name="created_at",
+            field=models.DateTimeField(
+                db_index=True, default=django.utils.timezone.now, verbose_name="created at"
+            ),
+        ),
+        migrations.AlterField(
+            model_name="creationkey",
+            name="door",
+            field=models.CharField(
+                choices=[
+                    ("api", "API (Idempotency-Key)"),
+                    ("page", "New-activity page (form token)"),
+                ],
+                max_length=4,
+                verbose_name="door",
+            ),
+        ),
+        migrations.AlterField(
+            model_name="creationkey",
+            name="fingerprint",
+            field=models.CharField(blank=True, max_length=64, verbose_name="fingerprint"),
+        ),
+        migrations.AlterField(
+            model_name="creationkey",
+            name="key",
+            field=models.CharField(max_length=255, verbose_name="key"),
+        ),
+        migrations.AlterField(
+            model_name="creationkey",
+            name="response_body",
+            field=models.TextField(blank=True, verbose_name="response body"),
+        ),
+        migrations.AlterField(
+            model_name="creationkey",
+            name="status_code",
+            field=models.PositiveSmallIntegerField(
+                blank=True, null=True, verbose_name="status code"
+            ),
+        ),
+        migrations.AlterField(
+            model_name="creationkey",
+            name="user",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+                verbose_name="user",
+            ),
+        ),
+        migrations.AlterField(
+            model_name="historicalactivity",
+            name="created_at",
+            field=models.DateTimeField(blank=True, editable=False, verbose_name="created at"),
+        ),
+        migrations.AlterField(
+            model_name="historicalactivity",
+            name="created_by",
+            field=models.ForeignKey(
+                blank=True,
+                db_constraint=False,
+                editable=False,
+                null=True,
+                on_delete=django.db.models.deletion.DO_NOTHING,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+                verbose_name="created by",
+            ),
+        ),
+        migrations.AlterField(
+            model_name="historicalactivity",
+            name="description",
+            field=models.TextField(
+                blank=True,
+                validators=[django.core.validators.MaxLengthValidator(20000)],
+                verbose_name="description",
+            ),
+        ),
+        migrations.AlterField(
+            model_name="historicalactivity",
+            name="end_date",
+            field=models.DateField(
+                blank=True,
+                db_index=True,
+                help_text="Leave empty for a one-day activity.",
+                null=True,
+                verbose_name="end date",
+            ),
+        ),
+        migrations.AlterField(
+            model_name="historicalactivity",
+            name="lead_organisation",
+            field=models.CharField(blank=True, max_length=255, verbose_name="lead organisation"),
+        ),
+        migrations.AlterField(
+            model_name="historicalactivity",
+            name="location",
+            field=models.CharField(blank=True, max_length=255, verbose_name="location"),
+        ),
+        migrations.AlterField(
+            model_name="historicalactivity",
+            name="outcome",
+            field=models.TextField(
+                blank=True,
+                validators=[django.core.validators.MaxLengthValidator(20000)],
+                verbose_name="outcome",
+            ),
+        ),
+        migrations.AlterField(
+            model_name="historicalactivity",
+            name="participants",
+            field=models.PositiveIntegerField(blank=True, null=True, verbose_name="participants"),
+        ),
+        migrations.AlterField(
+            model_name="historicalactivity",
+            name="programme",
+            field=models.ForeignKey(
+                blank=True,
+                db_constraint=False,
+                null=True,
+                on_delete=django.db.models.deletion.DO_NOTHING,
+                related_name="+",
+                to="goals.programme",
+                verbose_name="programme",
+            ),
+        ),
+        migrations.AlterField(
+            model_name="historicalactivity",
+            name="releasability",
+            field=models.CharField(
+                choices=[
+                    ("public", "Public (may appear in public diplomacy material)"),
+                    ("internal", "Internal (all roles)"),
+                    ("restricted", "Restricted (only those allowed to see restricted activities)"),
+                ],
+                db_index=True,
+                default="internal",
+                max_length=10,
+                verbose_name="releasability",
+            ),
+        ),
+        migrations.AlterField(
+            model_name="historicalactivity",
+            name="review_changed_at",
+            field=models.DateTimeField(
+                blank=True,
+                default=django.utils.timezone.now,
+                editable=False,
+                help_text="When the review state last changed: the age of a record awaiting review.",
+                null=True,
+                verbose_name="review changed at",
+            ),
+        ),
+        migrations.AlterField(
+            model_name="historicalactivity",
+            name="review_comment",
+            field=models.TextField(
+                blank=True,
+                help_text="The Programme manager's comment when the record was last returned.",
+                validators=[django.core.validators.MaxLengthValidator(5000)],
+                verbose_name="review comment",
+            ),
+        ),
+        migrations.AlterField(
+            model_name="historicalactivity",
+            name="review_state",
+            field=models.CharField(
+                choices=[
+                    ("draft", "Draft"),
+                    ("submitted", "Submitted for review"),
+                    ("approved", "Approved"),
+                    ("returned", "Returned to its author"),
+                ],
+                db_index=True,
+                default="submitted",
+                max_length=10,
+                verbose_name="review state",
+            ),
+        ),
+        migrations.AlterField(
+            model_name="historicalactivity",
+            name="start_date",
+            field=models.DateField(db_index=True, verbose_name="start date"),
+        ),
+        migrations.AlterField(
+            model_name="historicalactivity",
+            name="status",
+            field=models.CharField(
+                choices=[
+                    ("planned", "Planned"),
+                    ("ongoing", "Ongoing"),
+                    ("completed", "Completed"),
+                    ("postponed", "Postponed"),
+                    ("cancelled", "Cancelled"),
+                ],
+                db_index=True,
+                default="planned",
+                max_length=20,
+                verbose_name="status",
+            ),
+        ),
+        migrations.AlterField(
+            model_name="historicalactivity",
+            name="title",
+            field=models.CharField(max_length=255, verbose_name="title"),
+        ),
+        migrations.AlterField(
+            model_name="historicalactivity",
+            name="updated_at",
+            field=models.DateTimeField(
+                blank=True, db_index=True, editable=False, verbose_name="updated at"
+            ),
+        ),
+        migrations.AlterField(
+            model_name="historicalactivity",
+            name="updated_by",
+            field=models.ForeignKey(
+                blank=True,
+                db_constraint=False,
+                editable=False,
+                null=True,
+                on_delete=django.db.models.deletion.DO_NOTHING,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+                verbose_name="updated by",
+            ),
+        ),
+        migrations.AlterField(
+            model_name="historicalactivity",
+            name="version",
+            field=models.PositiveIntegerField(
+                default=1,
+                editable=False,
+                help_text="Goes up by one at every save; lets a writer detect a concurrent change.",
+                verbose_name="version",
+            ),
+        ),
+        migrations.AlterField(
+            model_name="historicalactivity",
+            name="women_participants",
+            field=models.PositiveIntegerField(
+                blank=True,
+                help_text="For Women, Peace and Security reporting; cannot exceed participants.",
+                null=True,
+                verbose_name="women participants",
+            ),
+        ),
+        migrations.AlterField(
+            model_name="historicalactivityorganisation",
+            name="activity",
+            field=models.ForeignKey(
+                blank=True,
+                db_constraint=False,
+                null=True,
+                on_delete=django.db.models.deletion.DO_NOTHING,
+                related_name="+",
+                to="activities.activity",
+                verbose_name="activity",
+            ),
+        ),
+        migrations.AlterField(
+            model_name="historicalactivityorganisation",
+            name="organisation",
+            field=models.ForeignKey(
+                blank=True,
+                db_constraint=False,
+                null=True,
+                on_delete=django.db.models.deletion.DO_NOTHING,
+                related_name="+",
+                to="activities.organisation",
+                verbose_name="organisation",
+            ),
+        ),
+        migrations.AlterField(
+            model_name="historicalactivityorganisation",
+            name="role",
+            field=models.CharField(
+                choices=[
+                    ("lead", "Lead"),
+                    ("co-host", "Co-host"),
+                    ("participant", "Participant"),
+                    ("observer", "Observer"),
+                ],
+                default="participant",
+                max_length=12,
+                verbose_name="role",
+            ),
+        ),
+        migrations.AlterField(
+            model_name="historicalorganisation",
+            name="kind",
+            field=models.CharField(
+                choices=[
+                    ("ministry", "Ministry"),
+                    ("armed_forces", "Armed forces"),
+                    ("nato_body", "NATO body"),
+                    ("centre_of_excellence", "Centre of excellence"),
+                    ("agency", "Agency"),
+                    ("other", "Other"),
+                ],
+                max_length=24,
+                verbose_name="kind",
+            ),
+        ),
+        migrations.AlterField(
+            model_name="historicalorganisation",
+            name="name",
+            field=models.CharField(max_length=255, verbose_name="name"),
+        ),
+        migrations.AlterField(
+            model_name="historicalorganisation",
+            name="nation",
+            field=models.CharField(
+                help_text="An Ally's code (e.g. EE), the partner's (e.g. JP), or NATO for its own bodies.",
+                max_length=4,
+                verbose_name="nation",
+            ),
+        ),
+        migrations.AlterField(
+            model_name="historicalorganisation",
+            name="programme",
+            field=models.ForeignKey(
+                blank=True,
+                db_constraint=False,
+                null=True,
+                on_delete=django.db.models.deletion.DO_NOTHING,
+                related_name="+",
+                to="goals.programme",
+                verbose_name="programme",
+            ),
+        ),
+        migrations.AlterField(
+            model_name="historicalorganisation",
+            name="short_name",
+            field=models.CharField(
+                blank=True, help_text="e.g. JMSDF, ACT.", max_length=50, verbose_name="short name"
+            ),
+        ),
+        migrations.AlterField(
+            model_name="organisation",
+            name="kind",
+            field=models.CharField(
+                choices=[
+                    ("ministry", "Ministry"),
+                    ("armed_forces", "Armed forces"),
+                    ("nato_body", "NATO body"),
+                    ("centre_of_excellence", "Centre of excellence"),
+                    ("agency", "Agency"),
+                    ("other", "Other"),
+                ],
+                max_length=24,
+                verbose_name="kind",
+            ),
+        ),
+        migrations.AlterField(
+            model_name="organisation",
+            name="name",
+            field=models.CharField(max_length=255, verbose_name="name"),
+        ),
+        migrations.AlterField(
+            model_name="organisation",
+            name="nation",
+            field=models.CharField(
+                help_text="An Ally's code (e.g. EE), the partner's (e.g. JP), or NATO for its own bodies.",
+                max_length=4,
+                verbose_name="nation",
+            ),
+        ),
+        migrations.AlterField(
+            model_name="organisation",
+            name="programme",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="organisations",
+                to="goals.programme",
+                verbose_name="programme",
+            ),
+        ),
+        migrations.AlterField(
+            model_name="organisation",
+            name="short_name",
+            field=models.CharField(
+                blank=True, help_text="e.g. JMSDF, ACT.", max_length=50, verbose_name="short name"
+            ),
         ),
     ]
