@@ -8,375 +8,638 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('goals', '0009_framework_japanese'),
+        ("goals", "0009_framework_japanese"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AlterModelOptions(
-            name='goalassessment',
-            options={'ordering': ['stocktake', 'goal__order'], 'verbose_name': 'goal assessment', 'verbose_name_plural': 'goal assessments'},
+            name="goalassessment",
+            options={
+                "ordering": ["stocktake", "goal__order"],
+                "verbose_name": "goal assessment",
+                "verbose_name_plural": "goal assessments",
+            },
         ),
         migrations.AlterModelOptions(
-            name='partnershipgoal',
-            options={'ordering': ['programme', 'order'], 'verbose_name': 'partnership goal', 'verbose_name_plural': 'partnership goals'},
+            name="partnershipgoal",
+            options={
+                "ordering": ["programme", "order"],
+                "verbose_name": "partnership goal",
+                "verbose_name_plural": "partnership goals",
+            },
         ),
         migrations.AlterModelOptions(
-            name='priorityissue',
-            options={'ordering': ['programme', 'number'], 'verbose_name': 'priority issue', 'verbose_name_plural': 'priority issues'},
+            name="priorityissue",
+            options={
+                "ordering": ["programme", "number"],
+                "verbose_name": "priority issue",
+                "verbose_name_plural": "priority issues",
+            },
         ),
         migrations.AlterModelOptions(
-            name='programme',
-            options={'ordering': ['-start_year', 'partner'], 'verbose_name': 'programme', 'verbose_name_plural': 'programmes'},
+            name="programme",
+            options={
+                "ordering": ["-start_year", "partner"],
+                "verbose_name": "programme",
+                "verbose_name_plural": "programmes",
+            },
         ),
         migrations.AlterModelOptions(
-            name='stocktake',
-            options={'ordering': ['programme', '-period_end', '-id'], 'verbose_name': 'stock-take', 'verbose_name_plural': 'stock-takes'},
+            name="stocktake",
+            options={
+                "ordering": ["programme", "-period_end", "-id"],
+                "verbose_name": "stock-take",
+                "verbose_name_plural": "stock-takes",
+            },
         ),
         migrations.AlterModelOptions(
-            name='strategicobjective',
-            options={'ordering': ['programme', 'number'], 'verbose_name': 'strategic objective', 'verbose_name_plural': 'strategic objectives'},
-        ),
-        migrations.AlterField(
-            model_name='goalassessment',
-            name='assessed_by',
-            field=models.ForeignKey(blank=True, editable=False, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='assessed by'),
-        ),
-        migrations.AlterField(
-            model_name='goalassessment',
-            name='assessed_on',
-            field=models.DateField(default=django.utils.timezone.localdate, verbose_name='assessed on'),
-        ),
-        migrations.AlterField(
-            model_name='goalassessment',
-            name='goal',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='assessments', to='goals.partnershipgoal', verbose_name='goal'),
-        ),
-        migrations.AlterField(
-            model_name='goalassessment',
-            name='narrative',
-            field=models.TextField(blank=True, help_text='What was achieved, and what comes next.', max_length=20000, verbose_name='narrative'),
-        ),
-        migrations.AlterField(
-            model_name='goalassessment',
-            name='next_steps',
-            field=models.TextField(blank=True, max_length=20000, verbose_name='next steps'),
-        ),
-        migrations.AlterField(
-            model_name='goalassessment',
-            name='rating',
-            field=models.CharField(choices=[('not_started', 'Not started'), ('limited_progress', 'Limited progress'), ('on_track', 'On track'), ('achieved', 'Achieved'), ('at_risk', 'At risk')], db_index=True, max_length=20, verbose_name='rating'),
-        ),
-        migrations.AlterField(
-            model_name='goalassessment',
-            name='updated_at',
-            field=models.DateTimeField(auto_now=True, verbose_name='updated at'),
-        ),
-        migrations.AlterField(
-            model_name='historicalgoalassessment',
-            name='assessed_by',
-            field=models.ForeignKey(blank=True, db_constraint=False, editable=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='assessed by'),
-        ),
-        migrations.AlterField(
-            model_name='historicalgoalassessment',
-            name='assessed_on',
-            field=models.DateField(default=django.utils.timezone.localdate, verbose_name='assessed on'),
-        ),
-        migrations.AlterField(
-            model_name='historicalgoalassessment',
-            name='goal',
-            field=models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='goals.partnershipgoal', verbose_name='goal'),
-        ),
-        migrations.AlterField(
-            model_name='historicalgoalassessment',
-            name='narrative',
-            field=models.TextField(blank=True, help_text='What was achieved, and what comes next.', max_length=20000, verbose_name='narrative'),
-        ),
-        migrations.AlterField(
-            model_name='historicalgoalassessment',
-            name='next_steps',
-            field=models.TextField(blank=True, max_length=20000, verbose_name='next steps'),
-        ),
-        migrations.AlterField(
-            model_name='historicalgoalassessment',
-            name='rating',
-            field=models.CharField(choices=[('not_started', 'Not started'), ('limited_progress', 'Limited progress'), ('on_track', 'On track'), ('achieved', 'Achieved'), ('at_risk', 'At risk')], db_index=True, max_length=20, verbose_name='rating'),
-        ),
-        migrations.AlterField(
-            model_name='historicalgoalassessment',
-            name='updated_at',
-            field=models.DateTimeField(blank=True, editable=False, verbose_name='updated at'),
-        ),
-        migrations.AlterField(
-            model_name='historicalpartnershipgoal',
-            name='order',
-            field=models.PositiveSmallIntegerField(help_text="Its place in the programme's list of goals.", verbose_name='order'),
-        ),
-        migrations.AlterField(
-            model_name='historicalpartnershipgoal',
-            name='priority_issue',
-            field=models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='goals.priorityissue', verbose_name='priority issue'),
-        ),
-        migrations.AlterField(
-            model_name='historicalpartnershipgoal',
-            name='programme',
-            field=models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='goals.programme', verbose_name='programme'),
-        ),
-        migrations.AlterField(
-            model_name='historicalpartnershipgoal',
-            name='statement',
-            field=models.TextField(help_text="The goal's full sentence from the programme text.", verbose_name='statement'),
-        ),
-        migrations.AlterField(
-            model_name='historicalpartnershipgoal',
-            name='title',
-            field=models.CharField(max_length=255, verbose_name='title'),
-        ),
-        migrations.AlterField(
-            model_name='historicalpriorityissue',
-            name='number',
-            field=models.PositiveSmallIntegerField(help_text='Its place in the programme: 1 for (a), 2 for (b) and so on.', validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(26)], verbose_name='number'),
-        ),
-        migrations.AlterField(
-            model_name='historicalpriorityissue',
-            name='programme',
-            field=models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='goals.programme', verbose_name='programme'),
-        ),
-        migrations.AlterField(
-            model_name='historicalpriorityissue',
-            name='title',
-            field=models.CharField(max_length=255, verbose_name='title'),
-        ),
-        migrations.AlterField(
-            model_name='historicalprogramme',
-            name='description',
-            field=models.TextField(blank=True, verbose_name='description'),
-        ),
-        migrations.AlterField(
-            model_name='historicalprogramme',
-            name='end_year',
-            field=models.PositiveSmallIntegerField(validators=[django.core.validators.MinValueValidator(1994), django.core.validators.MaxValueValidator(2100)], verbose_name='end year'),
-        ),
-        migrations.AlterField(
-            model_name='historicalprogramme',
-            name='name',
-            field=models.CharField(max_length=255, verbose_name='name'),
-        ),
-        migrations.AlterField(
-            model_name='historicalprogramme',
-            name='partner',
-            field=models.CharField(help_text='The partner nation, e.g. Japan.', max_length=100, verbose_name='partner'),
-        ),
-        migrations.AlterField(
-            model_name='historicalprogramme',
-            name='partner_code',
-            field=models.CharField(blank=True, help_text="The partner's ISO 3166-1 alpha-2 code, e.g. JP: the nation of its bodies.", max_length=2, validators=[django.core.validators.RegexValidator('^[A-Z]{2}\\Z', 'Use the two capital letters of ISO 3166-1 alpha-2.')], verbose_name='partner code'),
-        ),
-        migrations.AlterField(
-            model_name='historicalprogramme',
-            name='start_year',
-            field=models.PositiveSmallIntegerField(validators=[django.core.validators.MinValueValidator(1994), django.core.validators.MaxValueValidator(2100)], verbose_name='start year'),
-        ),
-        migrations.AlterField(
-            model_name='historicalstocktake',
-            name='closed_at',
-            field=models.DateTimeField(blank=True, editable=False, null=True, verbose_name='closed at'),
-        ),
-        migrations.AlterField(
-            model_name='historicalstocktake',
-            name='closed_by',
-            field=models.ForeignKey(blank=True, db_constraint=False, editable=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='closed by'),
-        ),
-        migrations.AlterField(
-            model_name='historicalstocktake',
-            name='created_at',
-            field=models.DateTimeField(blank=True, editable=False, verbose_name='created at'),
-        ),
-        migrations.AlterField(
-            model_name='historicalstocktake',
-            name='period_end',
-            field=models.DateField(verbose_name='period end'),
-        ),
-        migrations.AlterField(
-            model_name='historicalstocktake',
-            name='period_start',
-            field=models.DateField(verbose_name='period start'),
-        ),
-        migrations.AlterField(
-            model_name='historicalstocktake',
-            name='programme',
-            field=models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='goals.programme', verbose_name='programme'),
-        ),
-        migrations.AlterField(
-            model_name='historicalstocktake',
-            name='snapshot',
-            field=models.JSONField(blank=True, editable=False, null=True, verbose_name='snapshot'),
-        ),
-        migrations.AlterField(
-            model_name='historicalstocktake',
-            name='status',
-            field=models.CharField(choices=[('open', 'Open'), ('closed', 'Closed')], db_index=True, default='open', max_length=10, verbose_name='status'),
-        ),
-        migrations.AlterField(
-            model_name='historicalstocktake',
-            name='title',
-            field=models.CharField(max_length=255, verbose_name='title'),
-        ),
-        migrations.AlterField(
-            model_name='historicalstrategicobjective',
-            name='description',
-            field=models.TextField(blank=True, verbose_name='description'),
-        ),
-        migrations.AlterField(
-            model_name='historicalstrategicobjective',
-            name='number',
-            field=models.PositiveSmallIntegerField(validators=[django.core.validators.MinValueValidator(1)], verbose_name='number'),
-        ),
-        migrations.AlterField(
-            model_name='historicalstrategicobjective',
-            name='programme',
-            field=models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='goals.programme', verbose_name='programme'),
-        ),
-        migrations.AlterField(
-            model_name='historicalstrategicobjective',
-            name='title',
-            field=models.CharField(max_length=255, verbose_name='title'),
-        ),
-        migrations.AlterField(
-            model_name='partnershipgoal',
-            name='order',
-            field=models.PositiveSmallIntegerField(help_text="Its place in the programme's list of goals.", verbose_name='order'),
-        ),
-        migrations.AlterField(
-            model_name='partnershipgoal',
-            name='priority_issue',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='partnership_goals', to='goals.priorityissue', verbose_name='priority issue'),
-        ),
-        migrations.AlterField(
-            model_name='partnershipgoal',
-            name='programme',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='partnership_goals', to='goals.programme', verbose_name='programme'),
-        ),
-        migrations.AlterField(
-            model_name='partnershipgoal',
-            name='statement',
-            field=models.TextField(help_text="The goal's full sentence from the programme text.", verbose_name='statement'),
-        ),
-        migrations.AlterField(
-            model_name='partnershipgoal',
-            name='title',
-            field=models.CharField(max_length=255, verbose_name='title'),
-        ),
-        migrations.AlterField(
-            model_name='priorityissue',
-            name='number',
-            field=models.PositiveSmallIntegerField(help_text='Its place in the programme: 1 for (a), 2 for (b) and so on.', validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(26)], verbose_name='number'),
-        ),
-        migrations.AlterField(
-            model_name='priorityissue',
-            name='programme',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='priority_issues', to='goals.programme', verbose_name='programme'),
-        ),
-        migrations.AlterField(
-            model_name='priorityissue',
-            name='title',
-            field=models.CharField(max_length=255, verbose_name='title'),
-        ),
-        migrations.AlterField(
-            model_name='programme',
-            name='description',
-            field=models.TextField(blank=True, verbose_name='description'),
-        ),
-        migrations.AlterField(
-            model_name='programme',
-            name='end_year',
-            field=models.PositiveSmallIntegerField(validators=[django.core.validators.MinValueValidator(1994), django.core.validators.MaxValueValidator(2100)], verbose_name='end year'),
-        ),
-        migrations.AlterField(
-            model_name='programme',
-            name='name',
-            field=models.CharField(max_length=255, verbose_name='name'),
-        ),
-        migrations.AlterField(
-            model_name='programme',
-            name='partner',
-            field=models.CharField(help_text='The partner nation, e.g. Japan.', max_length=100, verbose_name='partner'),
-        ),
-        migrations.AlterField(
-            model_name='programme',
-            name='partner_code',
-            field=models.CharField(blank=True, help_text="The partner's ISO 3166-1 alpha-2 code, e.g. JP: the nation of its bodies.", max_length=2, validators=[django.core.validators.RegexValidator('^[A-Z]{2}\\Z', 'Use the two capital letters of ISO 3166-1 alpha-2.')], verbose_name='partner code'),
-        ),
-        migrations.AlterField(
-            model_name='programme',
-            name='start_year',
-            field=models.PositiveSmallIntegerField(validators=[django.core.validators.MinValueValidator(1994), django.core.validators.MaxValueValidator(2100)], verbose_name='start year'),
-        ),
-        migrations.AlterField(
-            model_name='stocktake',
-            name='closed_at',
-            field=models.DateTimeField(blank=True, editable=False, null=True, verbose_name='closed at'),
-        ),
-        migrations.AlterField(
-            model_name='stocktake',
-            name='closed_by',
-            field=models.ForeignKey(blank=True, editable=False, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='closed by'),
-        ),
-        migrations.AlterField(
-            model_name='stocktake',
-            name='created_at',
-            field=models.DateTimeField(auto_now_add=True, verbose_name='created at'),
-        ),
-        migrations.AlterField(
-            model_name='stocktake',
-            name='period_end',
-            field=models.DateField(verbose_name='period end'),
-        ),
-        migrations.AlterField(
-            model_name='stocktake',
-            name='period_start',
-            field=models.DateField(verbose_name='period start'),
-        ),
-        migrations.AlterField(
-            model_name='stocktake',
-            name='programme',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='stocktakes', to='goals.programme', verbose_name='programme'),
-        ),
-        migrations.AlterField(
-            model_name='stocktake',
-            name='snapshot',
-            field=models.JSONField(blank=True, editable=False, null=True, verbose_name='snapshot'),
-        ),
-        migrations.AlterField(
-            model_name='stocktake',
-            name='status',
-            field=models.CharField(choices=[('open', 'Open'), ('closed', 'Closed')], db_index=True, default='open', max_length=10, verbose_name='status'),
-        ),
-        migrations.AlterField(
-            model_name='stocktake',
-            name='title',
-            field=models.CharField(max_length=255, verbose_name='title'),
-        ),
-        migrations.AlterField(
-            model_name='strategicobjective',
-            name='description',
-            field=models.TextField(blank=True, verbose_name='description'),
-        ),
-        migrations.AlterField(
-            model_name='strategicobjective',
-            name='number',
-            field=models.PositiveSmallIntegerField(validators=[django.core.validators.MinValueValidator(1)], verbose_name='number'),
-        ),
-        migrations.AlterField(
-            model_name='strategicobjective',
-            name='programme',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='strategic_objectives', to='goals.programme', verbose_name='programme'),
-        ),
-        migrations.AlterField(
-            model_name='strategicobjective',
-            name='title',
-            field=models.CharField(max_length=255, verbose_name='title'),
+            name="strategicobjective",
+            options={
+                "ordering": ["programme", "number"],
+                "verbose_name": "strategic objective",
+                "verbose_name_plural": "strategic objectives",
+            },
+        ),
+        migrations.AlterField(
+            model_name="goalassessment",
+            name="assessed_by",
+            field=models.ForeignKey(
+                blank=True,
+                editable=False,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+                verbose_name="assessed by",
+            ),
+        ),
+        migrations.AlterField(
+            model_name="goalassessment",
+            name="assessed_on",
+            field=models.DateField(
+                default=django.utils.timezone.localdate, verbose_name="assessed on"
+            ),
+        ),
+        migrations.AlterField(
+            model_name="goalassessment",
+            name="goal",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="assessments",
+                to="goals.partnershipgoal",
+                verbose_name="goal",
+            ),
+        ),
+        migrations.AlterField(
+            model_name="goalassessment",
+            name="narrative",
+            field=models.TextField(
+                blank=True,
+                help_text="What was achieved, and what comes next.",
+                max_length=20000,
+                verbose_name="narrative",
+            ),
+        ),
+        migrations.AlterField(
+            model_name="goalassessment",
+            name="next_steps",
+            field=models.TextField(blank=True, max_length=20000, verbose_name="next steps"),
+        ),
+        migrations.AlterField(
+            model_name="goalassessment",
+            name="rating",
+            field=models.CharField(
+                choices=[
+                    ("not_started", "Not started"),
+                    ("limited_progress", "Limited progress"),
+                    ("on_track", "On track"),
+                    ("achieved", "Achieved"),
+                    ("at_risk", "At risk"),
+                ],
+                db_index=True,
+                max_length=20,
+                verbose_name="rating",
+            ),
+        ),
+        migrations.AlterField(
+            model_name="goalassessment",
+            name="updated_at",
+            field=models.DateTimeField(auto_now=True, verbose_name="updated at"),
+        ),
+        migrations.AlterField(
+            model_name="historicalgoalassessment",
+            name="assessed_by",
+            field=models.ForeignKey(
+                blank=True,
+                db_constraint=False,
+                editable=False,
+                null=True,
+                on_delete=django.db.models.deletion.DO_NOTHING,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+                verbose_name="assessed by",
+            ),
+        ),
+        migrations.AlterField(
+            model_name="historicalgoalassessment",
+            name="assessed_on",
+            field=models.DateField(
+                default=django.utils.timezone.localdate, verbose_name="assessed on"
+            ),
+        ),
+        migrations.AlterField(
+            model_name="historicalgoalassessment",
+            name="goal",
+            field=models.ForeignKey(
+                blank=True,
+                db_constraint=False,
+                null=True,
+                on_delete=django.db.models.deletion.DO_NOTHING,
+                related_name="+",
+                to="goals.partnershipgoal",
+                verbose_name="goal",
+            ),
+        ),
+        migrations.AlterField(
+            model_name="historicalgoalassessment",
+            name="narrative",
+            field=models.TextField(
+                blank=True,
+                help_text="What was achieved, and what comes next.",
+                max_length=20000,
+                verbose_name="narrative",
+            ),
+        ),
+        migrations.AlterField(
+            model_name="historicalgoalassessment",
+            name="next_steps",
+            field=models.TextField(blank=True, max_length=20000, verbose_name="next steps"),
+        ),
+        migrations.AlterField(
+            model_name="historicalgoalassessment",
+            name="rating",
+            field=models.CharField(
+                choices=[
+                    ("not_started", "Not started"),
+                    ("limited_progress", "Limited progress"),
+                    ("on_track", "On track"),
+                    ("achieved", "Achieved"),
+                    ("at_risk", "At risk"),
+                ],
+                db_index=True,
+                max_length=20,
+                verbose_name="rating",
+            ),
+        ),
+        migrations.AlterField(
+            model_name="historicalgoalassessment",
+            name="updated_at",
+            field=models.DateTimeField(blank=True, editable=False, verbose_name="updated at"),
+        ),
+        migrations.AlterField(
+            model_name="historicalpartnershipgoal",
+            name="order",
+            field=models.PositiveSmallIntegerField(
+                help_text="Its place in the programme's list of goals.", verbose_name="order"
+            ),
+        ),
+        migrations.AlterField(
+            model_name="historicalpartnershipgoal",
+            name="priority_issue",
+            field=models.ForeignKey(
+                blank=True,
+                db_constraint=False,
+                null=True,
+                on_delete=django.db.models.deletion.DO_NOTHING,
+                related_name="+",
+                to="goals.priorityissue",
+                verbose_name="priority issue",
+            ),
+        ),
+        migrations.AlterField(
+            model_name="historicalpartnershipgoal",
+            name="programme",
+            field=models.ForeignKey(
+                blank=True,
+                db_constraint=False,
+                null=True,
+                on_delete=django.db.models.deletion.DO_NOTHING,
+                related_name="+",
+                to="goals.programme",
+                verbose_name="programme",
+            ),
+        ),
+        migrations.AlterField(
+            model_name="historicalpartnershipgoal",
+            name="statement",
+            field=models.TextField(
+                help_text="The goal's full sentence from the programme text.",
+                verbose_name="statement",
+            ),
+        ),
+        migrations.AlterField(
+            model_name="historicalpartnershipgoal",
+            name="title",
+            field=models.CharField(max_length=255, verbose_name="title"),
+        ),
+        migrations.AlterField(
+            model_name="historicalpriorityissue",
+            name="number",
+            field=models.PositiveSmallIntegerField(
+                help_text="Its place in the programme: 1 for (a), 2 for (b) and so on.",
+                validators=[
+                    django.core.validators.MinValueValidator(1),
+                    django.core.validators.MaxValueValidator(26),
+                ],
+                verbose_name="number",
+            ),
+        ),
+        migrations.AlterField(
+            model_name="historicalpriorityissue",
+            name="programme",
+            field=models.ForeignKey(
+                blank=True,
+                db_constraint=False,
+                null=True,
+                on_delete=django.db.models.deletion.DO_NOTHING,
+                related_name="+",
+                to="goals.programme",
+                verbose_name="programme",
+            ),
+        ),
+        migrations.AlterField(
+            model_name="historicalpriorityissue",
+            name="title",
+            field=models.CharField(max_length=255, verbose_name="title"),
+        ),
+        migrations.AlterField(
+            model_name="historicalprogramme",
+            name="description",
+            field=models.TextField(blank=True, verbose_name="description"),
+        ),
+        migrations.AlterField(
+            model_name="historicalprogramme",
+            name="end_year",
+            field=models.PositiveSmallIntegerField(
+                validators=[
+                    django.core.validators.MinValueValidator(1994),
+                    django.core.validators.MaxValueValidator(2100),
+                ],
+                verbose_name="end year",
+            ),
+        ),
+        migrations.AlterField(
+            model_name="historicalprogramme",
+            name="name",
+            field=models.CharField(max_length=255, verbose_name="name"),
+        ),
+        migrations.AlterField(
+            model_name="historicalprogramme",
+            name="partner",
+            field=models.CharField(
+                help_text="The partner nation, e.g. Japan.", max_length=100, verbose_name="partner"
+            ),
+        ),
+        migrations.AlterField(
+            model_name="historicalprogramme",
+            name="partner_code",
+            field=models.CharField(
+                blank=True,
+                help_text="The partner's ISO 3166-1 alpha-2 code, e.g. JP: the nation of its bodies.",
+                max_length=2,
+                validators=[
+                    django.core.validators.RegexValidator(
+                        "^[A-Z]{2}\\Z", "Use the two capital letters of ISO 3166-1 alpha-2."
+                    )
+                ],
+                verbose_name="partner code",
+            ),
+        ),
+        migrations.AlterField(
+            model_name="historicalprogramme",
+            name="start_year",
+            field=models.PositiveSmallIntegerField(
+                validators=[
+                    django.core.validators.MinValueValidator(1994),
+                    django.core.validators.MaxValueValidator(2100),
+                ],
+                verbose_name="start year",
+            ),
+        ),
+        migrations.AlterField(
+            model_name="historicalstocktake",
+            name="closed_at",
+            field=models.DateTimeField(
+                blank=True, editable=False, null=True, verbose_name="closed at"
+            ),
+        ),
+        migrations.AlterField(
+            model_name="historicalstocktake",
+            name="closed_by",
+            field=models.ForeignKey(
+                blank=True,
+                db_constraint=False,
+                editable=False,
+                null=True,
+                on_delete=django.db.models.deletion.DO_NOTHING,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+                verbose_name="closed by",
+            ),
+        ),
+        migrations.AlterField(
+            model_name="historicalstocktake",
+            name="created_at",
+            field=models.DateTimeField(blank=True, editable=False, verbose_name="created at"),
+        ),
+        migrations.AlterField(
+            model_name="historicalstocktake",
+            name="period_end",
+            field=models.DateField(verbose_name="period end"),
+        ),
+        migrations.AlterField(
+            model_name="historicalstocktake",
+            name="period_start",
+            field=models.DateField(verbose_name="period start"),
+        ),
+        migrations.AlterField(
+            model_name="historicalstocktake",
+            name="programme",
+            field=models.ForeignKey(
+                blank=True,
+                db_constraint=False,
+                null=True,
+                on_delete=django.db.models.deletion.DO_NOTHING,
+                related_name="+",
+                to="goals.programme",
+                verbose_name="programme",
+            ),
+        ),
+        migrations.AlterField(
+            model_name="historicalstocktake",
+            name="snapshot",
+            field=models.JSONField(blank=True, editable=False, null=True, verbose_name="snapshot"),
+        ),
+        migrations.AlterField(
+            model_name="historicalstocktake",
+            name="status",
+            field=models.CharField(
+                choices=[("open", "Open"), ("closed", "Closed")],
+                db_index=True,
+                default="open",
+                max_length=10,
+                verbose_name="status",
+            ),
+        ),
+        migrations.AlterField(
+            model_name="historicalstocktake",
+            name="title",
+            field=models.CharField(max_length=255, verbose_name="title"),
+        ),
+        migrations.AlterField(
+            model_name="historicalstrategicobjective",
+            name="description",
+            field=models.TextField(blank=True, verbose_name="description"),
+        ),
+        migrations.AlterField(
+            model_name="historicalstrategicobjective",
+            name="number",
+            field=models.PositiveSmallIntegerField(
+                validators=[django.core.validators.MinValueValidator(1)], verbose_name="number"
+            ),
+        ),
+        migrations.AlterField(
+            model_name="historicalstrategicobjective",
+            name="programme",
+            field=models.ForeignKey(
+                blank=True,
+                db_constraint=False,
+                null=True,
+                on_delete=django.db.models.deletion.DO_NOTHING,
+                related_name="+",
+                to="goals.programme",
+                verbose_name="programme",
+            ),
+        ),
+        migrations.AlterField(
+            model_name="historicalstrategicobjective",
+            name="title",
+            field=models.CharField(max_length=255, verbose_name="title"),
+        ),
+        migrations.AlterField(
+            model_name="partnershipgoal",
+            name="order",
+            field=models.PositiveSmallIntegerField(
+                help_text="Its place in the programme's list of goals.", verbose_name="order"
+            ),
+        ),
+        migrations.AlterField(
+            model_name="partnershipgoal",
+            name="priority_issue",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="partnership_goals",
+                to="goals.priorityissue",
+                verbose_name="priority issue",
+            ),
+        ),
+        migrations.AlterField(
+            model_name="partnershipgoal",
+            name="programme",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="partnership_goals",
+                to="goals.programme",
+                verbose_name="programme",
+            ),
+        ),
+        migrations.AlterField(
+            model_name="partnershipgoal",
+            name="statement",
+            field=models.TextField(
+                help_text="The goal's full sentence from the programme text.",
+                verbose_name="statement",
+            ),
+        ),
+        migrations.AlterField(
+            model_name="partnershipgoal",
+            name="title",
+            field=models.CharField(max_length=255, verbose_name="title"),
+        ),
+        migrations.AlterField(
+            model_name="priorityissue",
+            name="number",
+            field=models.PositiveSmallIntegerField(
+                help_text="Its place in the programme: 1 for (a), 2 for (b) and so on.",
+                validators=[
+                    django.core.validators.MinValueValidator(1),
+                    django.core.validators.MaxValueValidator(26),
+                ],
+                verbose_name="number",
+            ),
+        ),
+        migrations.AlterField(
+            model_name="priorityissue",
+            name="programme",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="priority_issues",
+                to="goals.programme",
+                verbose_name="programme",
+            ),
+        ),
+        migrations.AlterField(
+            model_name="priorityissue",
+            name="title",
+            field=models.CharField(max_length=255, verbose_name="title"),
+        ),
+        migrations.AlterField(
+            model_name="programme",
+            name="description",
+            field=models.TextField(blank=True, verbose_name="description"),
+        ),
+        migrations.AlterField(
+            model_name="programme",
+            name="end_year",
+            field=models.PositiveSmallIntegerField(
+                validators=[
+                    django.core.validators.MinValueValidator(1994),
+                    django.core.validators.MaxValueValidator(2100),
+                ],
+                verbose_name="end year",
+            ),
+        ),
+        migrations.AlterField(
+            model_name="programme",
+            name="name",
+            field=models.CharField(max_length=255, verbose_name="name"),
+        ),
+        migrations.AlterField(
+            model_name="programme",
+            name="partner",
+            field=models.CharField(
+                help_text="The partner nation, e.g. Japan.", max_length=100, verbose_name="partner"
+            ),
+        ),
+        migrations.AlterField(
+            model_name="programme",
+            name="partner_code",
+            field=models.CharField(
+                blank=True,
+                help_text="The partner's ISO 3166-1 alpha-2 code, e.g. JP: the nation of its bodies.",
+                max_length=2,
+                validators=[
+                    django.core.validators.RegexValidator(
+                        "^[A-Z]{2}\\Z", "Use the two capital letters of ISO 3166-1 alpha-2."
+                    )
+                ],
+                verbose_name="partner code",
+            ),
+        ),
+        migrations.AlterField(
+            model_name="programme",
+            name="start_year",
+            field=models.PositiveSmallIntegerField(
+                validators=[
+                    django.core.validators.MinValueValidator(1994),
+                    django.core.validators.MaxValueValidator(2100),
+                ],
+                verbose_name="start year",
+            ),
+        ),
+        migrations.AlterField(
+            model_name="stocktake",
+            name="closed_at",
+            field=models.DateTimeField(
+                blank=True, editable=False, null=True, verbose_name="closed at"
+            ),
+        ),
+        migrations.AlterField(
+            model_name="stocktake",
+            name="closed_by",
+            field=models.ForeignKey(
+                blank=True,
+                editable=False,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+                verbose_name="closed by",
+            ),
+        ),
+        migrations.AlterField(
+            model_name="stocktake",
+            name="created_at",
+            field=models.DateTimeField(auto_now_add=True, verbose_name="created at"),
+        ),
+        migrations.AlterField(
+            model_name="stocktake",
+            name="period_end",
+            field=models.DateField(verbose_name="period end"),
+        ),
+        migrations.AlterField(
+            model_name="stocktake",
+            name="period_start",
+            field=models.DateField(verbose_name="period start"),
+        ),
+        migrations.AlterField(
+            model_name="stocktake",
+            name="programme",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="stocktakes",
+                to="goals.programme",
+                verbose_name="programme",
+            ),
+        ),
+        migrations.AlterField(
+            model_name="stocktake",
+            name="snapshot",
+            field=models.JSONField(blank=True, editable=False, null=True, verbose_name="snapshot"),
+        ),
+        migrations.AlterField(
+            model_name="stocktake",
+            name="status",
+            field=models.CharField(
+                choices=[("open", "Open"), ("closed", "Closed")],
+                db_index=True,
+                default="open",
+                max_length=10,
+                verbose_name="status",
+            ),
+        ),
+        migrations.AlterField(
+            model_name="stocktake",
+            name="title",
+            field=models.CharField(max_length=255, verbose_name="title"),
+        ),
+        migrations.AlterField(
+            model_name="strategicobjective",
+            name="description",
+            field=models.TextField(blank=True, verbose_name="description"),
+        ),
+        migrations.AlterField(
+            model_name="strategicobjective",
+            name="number",
+            field=models.PositiveSmallIntegerField(
+                validators=[django.core.validators.MinValueValidator(1)], verbose_name="number"
+            ),
+        ),
+        migrations.AlterField(
+            model_name="strategicobjective",
+            name="programme",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="strategic_objectives",
+                to="goals.programme",
+                verbose_name="programme",
+            ),
+        ),
+        migrations.AlterField(
+            model_name="strategicobjective",
+            name="title",
+            field=models.CharField(max_length=255, verbose_name="title"),
         ),
     ]

@@ -191,11 +191,15 @@ def test_the_dashboard_on_a_laptop_and_a_phone(browser, recorder: PageRecorder, 
         expect(page.locator("#quarter-chart")).to_be_visible()
         page.screenshot(path=str(out / f"{name}.png"), full_page=name == "dashboard")
         if name == "dashboard":
-            # The whole menu fits on one line of a laptop screen, Sign out included.
+            # The whole menu fits on one line of a laptop screen, the user's menu (account,
+            # calendar, sign out) and the language switcher included.
             header = page.locator("header").bounding_box()
-            sign_out = page.get_by_role("button", name="Sign out").bounding_box()
             assert header["height"] < 70
-            assert sign_out["x"] + sign_out["width"] <= viewport["width"]
+            for control in (".user-menu summary", ".language-switcher summary"):
+                box = page.locator(control).bounding_box()
+                assert box["x"] + box["width"] <= viewport["width"]
+            page.locator(".user-menu summary").click()
+            expect(page.get_by_role("button", name="Sign out")).to_be_visible()
         if name == "dashboard-phone":
             # The menu collapses behind a button that opens it.
             expect(page.get_by_role("link", name="Activities", exact=True)).to_be_hidden()

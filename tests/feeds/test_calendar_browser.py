@@ -23,6 +23,7 @@ def test_a_user_creates_a_calendar_link_and_subscribes_with_it(page: Page, live_
     ActivityFactory(programme=japan, status=ActivityStatus.PLANNED, title="Cyber defence talks")
     log_in(page, live_server.url, "viewer")
 
+    page.locator(".user-menu summary").click()  # the user's menu: account, calendar, sign out
     page.get_by_role("link", name="Calendar").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Activities in your calendar")
     page.get_by_role("button", name="Create / reset my calendar link").click()
