@@ -7,10 +7,11 @@ import io
 import pytest
 from django.urls import reverse
 from django.utils import translation
+from django.utils.translation import gettext
 from openpyxl import load_workbook
 
 from reports.render import report_for
-from reports.xlsx import report_workbook
+from reports.xlsx import report_workbook, sheet_title
 from tests.factories import ActivityFactory
 
 pytestmark = pytest.mark.django_db
@@ -33,7 +34,8 @@ def activity_titles(language: str, japan, viewer) -> set[str]:
     with translation.override(language):
         report = report_for({"year": 2025}, user=viewer, programme=japan)
         book = load_workbook(io.BytesIO(report_workbook(report)))
-    sheet = book["Activities"]
+        # The sheets' names are translated too.
+        sheet = book[sheet_title(gettext("Activities"))]
     header = [cell.value for cell in next(sheet.iter_rows(min_row=1, max_row=5)) if cell.value]
     rows = list(sheet.iter_rows(values_only=True))
     titles = set()
