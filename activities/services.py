@@ -32,6 +32,7 @@ from activities.querysets import REVIEW, SEE_DRAFTS, VIEW_RESTRICTED, deleted_ac
 from activities.signals import activity_event
 from goals.models import PartnershipGoal, Programme
 from itpp.history import history_batch, m2m_ids, restorable_version
+from itpp.tasks import after_commit
 
 T = TypeVar("T")
 
@@ -381,9 +382,7 @@ def _transition(
         activity_id, state = activity.pk, activity.review_state
         # robust: the review is committed; a broker or mail server that is down must not
         # turn it into an error page (the failure is logged).
-        transaction.on_commit(
-            lambda: notify_author_of_review.delay(activity_id, state), robust=True
-        )
+        after_commit(notify_author_of_review, activity_id, state, robust=True)
     # Approval is an event of its own; submitting and returning change the record's state.
     announce("activity.approved" if name == "approve" else "activity.updated", activity, user)
     return activity

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from cycle.models import FollowUp, FollowUpStatus
 from itpp.history import history_batch
+from itpp.tasks import after_commit
 
 CHANGE = "cycle.change_followup"
 ADD = "cycle.add_followup"
@@ -39,7 +40,7 @@ def _queue_assignment_mail(follow_up: FollowUp, user: AbstractBaseUser) -> None:
     from cycle.tasks import notify_follow_up_owner
 
     follow_up_id = follow_up.pk
-    transaction.on_commit(lambda: notify_follow_up_owner.delay(follow_up_id))
+    after_commit(notify_follow_up_owner, follow_up_id)
 
 
 @transaction.atomic

@@ -193,7 +193,24 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # must exceed the longest task (the hard limit).
 CELERY_TASK_SOFT_TIME_LIMIT = env.int("CELERY_TASK_SOFT_TIME_LIMIT", default=600)
 CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=CELERY_TASK_SOFT_TIME_LIMIT + 60)
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": max(3600, 2 * CELERY_TASK_TIME_LIMIT)}
+# Report files have limits of their own: a year's XLSX at 1,000,000 activities takes about
+# 13 minutes on the 2-core machine (docs/scaling.md), more than the other tasks' limit.
+CELERY_REPORT_SOFT_TIME_LIMIT = env.int("CELERY_REPORT_SOFT_TIME_LIMIT", default=1800)
+CELERY_REPORT_TIME_LIMIT = CELERY_REPORT_SOFT_TIME_LIMIT + 60
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    # Longer than any task may run, or a running task would be handed to a second worker.
+    "visibility_timeout": max(3600, 2 * max(CELERY_TASK_TIME_LIMIT, CELERY_REPORT_TIME_LIMIT)),
+    # A broker that is down is told within seconds: the request that queues a task falls back
+    # (itpp/tasks.send) instead of hanging on the connection.
+    "socket_connect_timeout": 3,
+}
+# Sending a task retries briefly (about 1.5 s in all), then gives up to the fallback.
+CELERY_TASK_PUBLISH_RETRY_POLICY = {
+    "max_retries": 2,
+    "interval_start": 0,
+    "interval_step": 0.5,
+    "interval_max": 1,
+}
 CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS = CELERY_BROKER_TRANSPORT_OPTIONS
 CELERY_WORKER_MAX_TASKS_PER_CHILD = env.int("CELERY_WORKER_MAX_TASKS_PER_CHILD", default=100)
 CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = True

@@ -11,13 +11,15 @@ from __future__ import annotations
 import hashlib
 
 from django.contrib.auth.models import AnonymousUser, User
-from django.db import transaction
 from django.db.models import QuerySet
 from django.http import FileResponse, QueryDict
+from django.utils import timezone
+from django.utils.translation import gettext
 
 from accounts.languages import is_supported, recipient_language
 from activities.querysets import visibility
 from goals.models import Programme
+from itpp.tasks import after_commit
 from reports.models import ReportJob
 from reports.render import FORMATS, report_parameters, report_query
 
@@ -85,8 +87,23 @@ def request_report(
         visibility=visibility_fingerprint(user),
         language=language or recipient_language(user),
     )
-    transaction.on_commit(lambda: make_report_file.delay(str(job.pk)))
+    job_id = str(job.pk)
+    after_commit(make_report_file, job_id, when_unqueued=lambda: unqueued(job_id))
     return job
+
+
+def unqueued(job_id: str) -> None:
+    """The broker could not be reached when the job was asked for: it fails at once with a
+    message saying so, rather than waiting for a worker that will never hear of it (or being
+    made in the request, which a large report would not survive)."""
+    ReportJob.objects.filter(pk=job_id, status=ReportJob.Status.QUEUED).update(
+        status=ReportJob.Status.FAILED,
+        error=gettext(
+            "The report could not be queued: the task queue is unreachable just now. "
+            "Ask for it again in a few minutes; if it persists, tell an administrator."
+        ),
+        finished=timezone.now(),
+    )
 
 
 def file_response(job: ReportJob) -> FileResponse:

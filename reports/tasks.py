@@ -52,7 +52,13 @@ def _fail(job: ReportJob, message: str) -> None:
     )
 
 
-@shared_task(bind=True, max_retries=MAX_RETRIES, acks_late=True)
+@shared_task(
+    bind=True,
+    max_retries=MAX_RETRIES,
+    acks_late=True,
+    soft_time_limit=settings.CELERY_REPORT_SOFT_TIME_LIMIT,
+    time_limit=settings.CELERY_REPORT_TIME_LIMIT,
+)
 def make_report_file(self, job_id: str) -> str:
     """Make the file of report job `job_id`; returns the job's status."""
     job = ReportJob.objects.select_related("requester", "programme").filter(pk=job_id).first()

@@ -101,3 +101,63 @@ def test_the_close_page_queues_the_close_after_commit_and_says_so(
     assert len(queued) == 1  # the task is sent once the request's transaction commits
     assert "is being closed" in response.content.decode()
     assert not StockTake.objects.get(pk=open_stocktake.pk).is_closed
+
+
+@pytest.fixture
+def broker_down(monkeypatch, with_a_worker):
+    """Tasks are sent to a broker that refuses connections (port 1)."""
+    monkeypatch.setattr(app.conf, "broker_url", "redis://127.0.0.1:1/0")
+    # The app makes its connection pools from broker_url when first needed: drop any made.
+    monkeypatch.setattr(app, "_pool", None)
+    monkeypatch.setattr(app.amqp, "_producer_pool", None)
+
+
+@pytest.mark.django_db
+def test_a_stocktake_closed_while_the_broker_is_down_is_closed_here_not_a_500(
+    client, manager, open_stocktake, broker_down, django_capture_on_commit_callbacks
+):
+    client.force_login(manager)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(f"/stocktakes/{open_stocktake.pk}/close/")
+    assert response.status_code == 302
+    closed = StockTake.objects.get(pk=open_stocktake.pk)
+    assert closed.is_closed and closed.closed_by == manager
+
+
+@pytest.mark.django_db
+def test_a_report_asked_for_while_the_broker_is_down_fails_with_a_message_not_a_500(
+    manager, japan, broker_down, django_capture_on_commit_callbacks
+):
+    from reports.models import ReportJob
+    from tests.api.conftest import token_client
+
+    api = token_client(manager)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = api.post(
+            "/api/v1/reports/", {"programme": japan.pk, "format": "xlsx"}, format="json"
+        )
+    assert response.status_code == 202
+    job = ReportJob.objects.get()
+    assert job.status == ReportJob.Status.FAILED
+    assert "task queue is unreachable" in job.error
+    status = api.get(response["Location"]).json()
+    assert status["status"] == "failed"
+
+
+@pytest.mark.django_db
+def test_a_review_while_the_broker_is_down_is_saved_and_its_mail_sent_here(
+    manager, mailoutbox, settings, broker_down, django_capture_on_commit_callbacks
+):
+    from activities.models import ReviewState
+    from activities.services import approve_activity
+    from tests.factories import ActivityFactory, UserFactory
+
+    settings.EMAIL_CONFIGURED = True
+    settings.SITE_URL = "https://itpp.example.org"
+    author = UserFactory(username="author", roles=["Editors"], email="author@example.org")
+    activity = ActivityFactory(review_state=ReviewState.SUBMITTED, created_by=author)
+    with django_capture_on_commit_callbacks(execute=True):
+        approve_activity(activity=activity, user=manager)
+    activity.refresh_from_db()
+    assert activity.review_state == ReviewState.APPROVED
+    assert [mail.to for mail in mailoutbox] == [["author@example.org"]]
