@@ -190,6 +190,8 @@ class ActivityViewSet(ModelViewSet):
 
     serializer_class = ActivitySerializer
     filterset_class = ActivityFilterSet
+    # The model whose permissions apply (itpp.api.permissions), without building the queryset.
+    permission_model = Activity
     pagination_class = PageOrCursorPagination
     cursor_orderings = CURSOR_ORDERINGS
     # The list reads (its CSV export opens its own transaction, see activities.exports).

@@ -213,6 +213,23 @@ def test_each_role_against_each_verb_on_activities(role, verb, api_as, japan, ac
         assert Activity.objects.count() == 1
 
 
+def test_the_permission_check_names_the_activity_model_without_building_the_queryset(
+    api_as, japan, activity, monkeypatch
+):
+    from activities.api.views import ActivityViewSet
+
+    built = []
+    original = ActivityViewSet.get_queryset
+    monkeypatch.setattr(
+        ActivityViewSet, "get_queryset", lambda view: built.append(1) or original(view)
+    )
+    assert api_as("Viewers").get("/api/v1/activities/").status_code == 200
+    assert len(built) == 1  # by the list itself, not by the permission check
+    built.clear()
+    assert api_as(None).get("/api/v1/activities/").status_code == 403
+    assert built == []
+
+
 FRAMEWORK = ["programmes", "objectives", "priority-issues", "goals"]
 
 
