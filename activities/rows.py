@@ -270,6 +270,7 @@ class PageStatement:
         return found
 
 
+# A handful of entries per process: one per ordering the filter set offers.
 @functools.cache
 def _page_statement(
     fields: tuple[str, ...], ordering: tuple[str, ...], using: str
