@@ -270,8 +270,9 @@ class PageStatement:
         return found
 
 
-# A handful of entries per process: one per ordering the filter set offers.
-@functools.cache
+# One entry per ordering asked for. Those in use are few, but a client can ask for many
+# (`ordering=title,title,…`): bounded, the least recently used dropped.
+@functools.lru_cache(maxsize=64)
 def _page_statement(
     fields: tuple[str, ...], ordering: tuple[str, ...], using: str
 ) -> PageStatement:
