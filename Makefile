@@ -15,7 +15,7 @@ TEST_REDIS_URL ?= redis://127.0.0.1:6379/7
 
 export DJANGO_SETTINGS_MODULE := itpp.settings
 
-.PHONY: help install run serve worker beat migrate test lint format checks check-deploy backup restore bench \
+.PHONY: help install messages run serve worker beat migrate test lint format checks check-deploy backup restore bench \
 	compose-up compose-down compose-logs clean
 
 help: ## List the targets
@@ -28,7 +28,17 @@ $(VENV)/.installed: requirements.txt requirements-dev.txt
 	$(PIP) install --quiet -r requirements-dev.txt
 	@touch $@
 
-install: $(VENV)/.installed ## Create the virtualenv and install pinned dependencies
+install: $(VENV)/.installed messages ## Create the virtualenv, install pinned dependencies, compile the catalogues
+
+# The translation catalogues (docs/i18n.md): each .mo is remade when its .po is newer, so a
+# changed or new catalogue is compiled by the next `make install`, `run` or `test`; with no
+# .po in locale/ there is nothing to do. The .mo files are build output (.gitignore).
+MO_FILES := $(patsubst %.po,%.mo,$(wildcard locale/*/LC_MESSAGES/*.po))
+
+messages: $(MO_FILES) ## Compile the translation catalogues (locale/*/LC_MESSAGES/*.po)
+
+locale/%.mo: locale/%.po | $(VENV)/.installed
+	DJANGO_SECRET_KEY=compilemessages $(PY) manage.py compilemessages --locale $(firstword $(subst /, ,$*)) --verbosity 0
 
 .env:
 	@scripts/write-dev-env > .env

@@ -1,6 +1,10 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class AccountsConfig(AppConfig):
     name = "accounts"
-    verbose_name = "Accounts and roles"
+    verbose_name = _("Accounts and roles")
+
+    def ready(self) -> None:
+        from accounts import signals  # noqa: F401  (connects the sign-in receiver)

@@ -8,8 +8,9 @@ from django.conf import settings
 from django.contrib.auth import urls as auth_urls
 from django.http import Http404, HttpRequest, HttpResponse
 from django.urls import URLPattern, path
+from django.utils.translation import gettext
 
-from accounts.views import AccountView
+from accounts.views import AccountView, set_language
 
 
 def requires_mail(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
@@ -19,7 +20,7 @@ def requires_mail(view: Callable[..., HttpResponse]) -> Callable[..., HttpRespon
     @wraps(view)
     def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
         if not settings.EMAIL_CONFIGURED:
-            raise Http404("Password reset is off: no mail is configured.")
+            raise Http404(gettext("Password reset is off: no mail is configured."))
         return view(request, *args, **kwargs)
 
     return wrapper
@@ -33,5 +34,6 @@ def _pattern(pattern: URLPattern) -> URLPattern:
 
 urlpatterns = [
     path("", AccountView.as_view(), name="account"),
+    path("language/", set_language, name="set_language"),
     *(_pattern(pattern) for pattern in auth_urls.urlpatterns),
 ]

@@ -14,16 +14,27 @@ from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import QuerySet
+from django.forms.models import BaseInlineFormSet
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.html import format_html
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from import_export.admin import ImportExportMixin
 
 from activities.forms import MAX_VERSION, ActivityForm
 from activities.history import changes_since, past_withheld_from
 from activities.imports import IMPORT_FORMATS, ActivityImportForm, ImportRefused
-from activities.models import Activity, Ally, DeletedActivity, Organisation, Releasability
+from activities.models import (
+    Activity,
+    ActivityOrganisation,
+    Ally,
+    DeletedActivity,
+    Organisation,
+    Releasability,
+)
 from activities.querysets import (
     RESTORE_PERMISSIONS,
     deleted_activities,
@@ -31,6 +42,7 @@ from activities.querysets import (
 )
 from activities.resources import IMPORT_PERMISSIONS, ActivityResource
 from activities.services import (
+    PARTICIPANTS,
     VersionConflict,
     create_activity,
     delete_activity,
@@ -58,7 +70,7 @@ class OrganisationAdmin(HistoryAdmin):
 
 
 class StartYearFilter(admin.SimpleListFilter):
-    title = "year"
+    title = gettext_lazy("year")
     parameter_name = "year"
 
     def lookups(self, request: HttpRequest, model_admin) -> list[tuple[str, str]]:
@@ -77,7 +89,7 @@ class ReleasabilityFilter(admin.SimpleListFilter):
     """The releasability levels the user may choose on the forms ("Restricted" only for
     those who may see restricted activities); same parameter as Django's own filter."""
 
-    title = "releasability"
+    title = gettext_lazy("releasability")
     parameter_name = "releasability__exact"
 
     def lookups(self, request: HttpRequest, model_admin) -> list[tuple[str, str]]:
@@ -97,23 +109,34 @@ def conflict_message(
     withheld from `user` (activities.history.past_withheld_from) names no one."""
     report = changes_since(activity_id, opened, proposed, user=user)
     fields = ", ".join(label for label, _now, _yours in report["lines"])
-    changed = f" Their changes differ from yours in: {fields}." if fields else ""
-    return (
-        f"{saved_since(report)}{changed} Nothing was saved. Your input is kept below: save "
-        "again to put it over their changes, or reload the activity to start from the "
-        "version it is now."
+    parts = [saved_since(report)]
+    if fields:
+        parts.append(_("Their changes differ from yours in: %(fields)s.") % {"fields": fields})
+    parts.append(
+        _(
+            "Nothing was saved. Your input is kept below: save "
+            "again to put it over their changes, or reload the activity to start from the "
+            "version it is now."
+        )
     )
+    return " ".join(parts)
 
 
 def saved_since(report: dict[str, Any]) -> str:
     """Who saved an activity since the user opened it, from `changes_since()`: user, door
     and time only (the values are on the activity's page, for those who may see them)."""
     saves = "; ".join(
-        f"{entry['user'] or 'the system'} ({entry['channel']}) on "
-        f"{timezone.localtime(entry['at']):%d %b %Y at %H:%M}"
+        _("%(user)s (%(channel)s) on %(when)s")
+        % {
+            "user": entry["user"] or _("the system"),
+            "channel": entry["channel"],
+            "when": date_format(timezone.localtime(entry["at"]), "DATETIME_FORMAT"),
+        }
         for entry in report["saves"]
     )
-    return f"Someone else saved this activity since you opened it: {saves or 'another save'}."
+    return _("Someone else saved this activity since you opened it: %(saves)s.") % {
+        "saves": saves or _("another save")
+    }
 
 
 class ActivityAdminForm(ActivityForm):
@@ -156,9 +179,11 @@ class ActivityAdminForm(ActivityForm):
         if opened is None:
             self.add_error(
                 None,
-                "This form came without the version of the activity it was opened with (or "
-                "with one that is not valid), so it cannot tell whether someone saved since. "
-                "Reload the activity and make your changes again.",
+                _(
+                    "This form came without the version of the activity it was opened with (or "
+                    "with one that is not valid), so it cannot tell whether someone saved since. "
+                    "Reload the activity and make your changes again."
+                ),
             )
         elif opened != self.current_version:
             proposed = {name: value for name, value in cleaned_data.items() if name != "version"}
@@ -187,9 +212,79 @@ def copy_state(saved: Activity, onto: Activity) -> None:
     onto._state.adding = False
 
 
+class ParticipantFormSet(BaseInlineFormSet):
+    """The participant rows under the activity: the one rule of every door
+    (`Activity.clean_links()`: organisations of the activity's programme, known roles,
+    each organisation once), as one message above the rows."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        total = f"{self.prefix}-TOTAL_FORMS"
+        if self.is_bound and total not in self.data:
+            # A post without the rows (a script, or a form from before they existed) leaves
+            # the participants as they are, as the API does when `organisations` is left out.
+            self.data = self.data.copy()
+            self.data[total] = self.data[f"{self.prefix}-INITIAL_FORMS"] = "0"
+
+    def participant_pairs(self) -> list[tuple[Organisation, str]]:
+        """The rows kept, as (organisation, role): what the service is given."""
+        return [
+            (form.cleaned_data["organisation"], form.cleaned_data.get("role") or "participant")
+            for form in self.forms
+            if form.cleaned_data
+            and form.cleaned_data.get("organisation") is not None
+            and not form.cleaned_data.get("DELETE")
+        ]
+
+    def clean(self) -> None:
+        super().clean()
+        if any(self.errors):
+            return
+        # The parent form has set the programme on the instance by now (the admin
+        # validates the activity's form before its formsets).
+        programme = self.instance.programme if self.instance.programme_id else None
+        try:
+            Activity.clean_links(programme, None, organisations=self.participant_pairs())
+        except ValidationError as error:
+            raise ValidationError(error.message_dict.get("organisations", error.messages)) from None
+
+
+class ParticipantInline(admin.TabularInline):
+    """Who took part, each with a role. Saved by the activity's own write (the service),
+    not by the formset: one change-log entry, and an Editor's change of participants sends
+    an approved record back for review like any change of substance."""
+
+    model = ActivityOrganisation
+    formset = ParticipantFormSet
+    fields = ["organisation", "role"]
+    # A plain select (a programme lists a few dozen bodies): it works without JavaScript and
+    # needs no permission on the organisations' own admin, which Editors may not have.
+    extra = 1
+    verbose_name = gettext_lazy("participant")
+    verbose_name_plural = gettext_lazy("organisations that took part")
+
+    # The rows belong to the activity: whoever may add or change it may list its
+    # participants (the activity admin's queryset already hides what the user may not see).
+    def has_view_permission(self, request: HttpRequest, obj=None) -> bool:
+        return request.user.has_perm("activities.view_activity") or self.has_change_permission(
+            request, obj
+        )
+
+    def has_add_permission(self, request: HttpRequest, obj=None) -> bool:
+        return self.has_change_permission(request, obj)
+
+    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
+        permission = "activities.add_activity" if obj is None else "activities.change_activity"
+        return request.user.has_perm(permission)
+
+    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
+        return self.has_change_permission(request, obj)
+
+
 @admin.register(Activity)
 class ActivityAdmin(ImportExportMixin, HistoryAdmin):
     form = ActivityAdminForm
+    inlines = [ParticipantInline]
     # --- spreadsheet import and export (django-import-export; see activities/resources.py)
     resource_classes = [ActivityResource]
     import_formats = IMPORT_FORMATS
@@ -217,7 +312,16 @@ class ActivityAdmin(ImportExportMixin, HistoryAdmin):
         StartYearFilter,
         "allies",
     ]
-    search_fields = ["title", "description", "location", "outcome", "lead_organisation"]
+    search_fields = [
+        "title",
+        "title_ja",
+        "description",
+        "description_ja",
+        "location",
+        "outcome",
+        "outcome_ja",
+        "lead_organisation",
+    ]
     date_hierarchy = "start_date"
     autocomplete_fields = ["goals", "objectives", "allies"]
     list_select_related = ["programme"]
@@ -231,15 +335,30 @@ class ActivityAdmin(ImportExportMixin, HistoryAdmin):
         "updated_at",
     ]
     fieldsets = [
-        (None, {"fields": ["programme", "title", "activity_type", "status", "releasability"]}),
-        ("When and where", {"fields": ["start_date", "end_date", "location"]}),
-        ("Under the programme", {"fields": ["goals", "objectives"]}),
         (
-            "Who took part",
+            None,
+            {
+                "fields": [
+                    "programme",
+                    ("title", "title_ja"),
+                    "activity_type",
+                    "status",
+                    "releasability",
+                ]
+            },
+        ),
+        (gettext_lazy("When and where"), {"fields": ["start_date", "end_date", "location"]}),
+        (gettext_lazy("Under the programme"), {"fields": ["goals", "objectives"]}),
+        (
+            gettext_lazy("Who took part"),
             {"fields": ["lead_organisation", "allies", "participants", "women_participants"]},
         ),
-        ("What happened", {"fields": ["description", "outcome"]}),
-        ("Record", {"fields": readonly_fields, "classes": ["collapse"]}),
+        # English and Japanese side by side; the English title is the one required.
+        (
+            gettext_lazy("What happened"),
+            {"fields": [("description", "description_ja"), ("outcome", "outcome_ja")]},
+        ),
+        (gettext_lazy("Record"), {"fields": readonly_fields, "classes": ["collapse"]}),
     ]
 
     def get_fieldsets(self, request: HttpRequest, obj: Activity | None = None) -> list:
@@ -266,14 +385,26 @@ class ActivityAdmin(ImportExportMixin, HistoryAdmin):
         # The admin honours releasability like every other view.
         return super().get_queryset(request).visible_to(request.user).prefetch_related("goals")
 
-    @admin.display(description="Partnership goals")
+    @admin.display(description=gettext_lazy("Partnership goals"))
     def goal_list(self, obj: Activity) -> str:
         return "; ".join(goal.title for goal in obj.goals.all())
 
     # --- Writes: through activities.services, like every other door ---------------------
 
+    def _create_formsets(self, request: HttpRequest, obj: Activity, change: bool):
+        formsets, inline_instances = super()._create_formsets(request, obj, change)
+        # save_model() hands the participants to the service with the other fields.
+        request._participant_formsets = [
+            formset for formset in formsets if isinstance(formset, ParticipantFormSet)
+        ]
+        return formsets, inline_instances
+
     def save_model(self, request: HttpRequest, obj: Activity, form, change: bool) -> None:
         data = form_values(form)
+        for formset in getattr(request, "_participant_formsets", []):
+            # Only rows the user changed: a restored activity keeps its participants.
+            if formset.has_changed():
+                data[PARTICIPANTS] = formset.participant_pairs()
         user = request.user
         if not change:
             saved = create_activity(user=user, data=data)
@@ -298,13 +429,22 @@ class ActivityAdmin(ImportExportMixin, HistoryAdmin):
         # The service has set the links, within its transaction and change-log entry.
         form.save_m2m = lambda: None
 
+    def save_formset(self, request: HttpRequest, form, formset, change: bool) -> None:
+        if isinstance(formset, ParticipantFormSet):
+            # Written by the service in save_model(); the admin's log reads these.
+            formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
+            return
+        super().save_formset(request, form, formset, change)
+
     def delete_model(self, request: HttpRequest, obj: Activity) -> None:
         # The confirmation page carries the version it showed (its template adds it).
         posted = request.POST.get("version", "")
         if not posted.isdigit() or not 0 < int(posted) <= MAX_VERSION:
             raise ValidationError(
-                "This confirmation came without the version of the activity it showed; "
-                "nothing was deleted. Confirm again on this page."
+                _(
+                    "This confirmation came without the version of the activity it showed; "
+                    "nothing was deleted. Confirm again on this page."
+                )
             )
         delete_activity(activity=obj, user=request.user, expected_version=int(posted))
 
@@ -322,10 +462,12 @@ class ActivityAdmin(ImportExportMixin, HistoryAdmin):
         or a rule only the service knows): say so, and show the activity as it is now."""
         if isinstance(error, VersionConflict):
             message = (
-                "Someone else saved this activity at the same moment; nothing was saved. "
-                "It is shown as it is now: make your changes again."
+                _(
+                    "Someone else saved this activity at the same moment; nothing was saved. "
+                    "It is shown as it is now: make your changes again."
+                )
                 if error.current is not None
-                else "This activity was deleted meanwhile; nothing was saved."
+                else _("This activity was deleted meanwhile; nothing was saved.")
             )
         else:
             message = " ".join(getattr(error, "messages", [str(error)]))
@@ -344,8 +486,9 @@ class ActivityAdmin(ImportExportMixin, HistoryAdmin):
             report = changes_since(conflict.current.pk, opened, {}, user=request.user)
             self.message_user(
                 request,
-                f"{saved_since(report)} Nothing was deleted: it is shown as it is now; "
-                "confirm again to delete it.",
+                saved_since(report)
+                + " "
+                + _("Nothing was deleted: it is shown as it is now; confirm again to delete it."),
                 messages.ERROR,
             )
             return HttpResponseRedirect(request.path)
@@ -416,13 +559,17 @@ class ActivityAdmin(ImportExportMixin, HistoryAdmin):
         # than "Import finished".
         if result.has_errors() or result.has_validation_errors():
             problems = [
-                f"Row {row.number}, {field}: {' '.join(messages_)}"
+                _("Row %(number)s, %(field)s: %(messages)s")
+                % {"number": row.number, "field": field, "messages": " ".join(messages_)}
                 for row in result.invalid_rows
                 for field, messages_ in row.error_dict.items()
-            ] + [f"Row {number}: {errors[0].error}" for number, errors in result.row_errors()]
+            ] + [
+                _("Row %(number)s: %(error)s") % {"number": number, "error": errors[0].error}
+                for number, errors in result.row_errors()
+            ]
             self.message_user(
                 request,
-                "Nothing was imported. " + " ".join(problems),
+                _("Nothing was imported.") + " " + " ".join(problems),
                 level=messages.ERROR,
             )
             return HttpResponseRedirect(reverse("admin:activities_activity_import"))
@@ -463,10 +610,10 @@ class DeletedActivityAdmin(admin.ModelAdmin):
     def has_module_permission(self, request: HttpRequest) -> bool:
         return self.has_view_permission(request)
 
-    @admin.display(description="Restore")
+    @admin.display(description=gettext_lazy("Restore"))
     def restore_link(self, obj) -> str:
         version = restorable_version(Activity.history.filter(id=obj.id))
         if version is None:
             return "—"
         url = reverse("admin:activities_activity_simple_history", args=[obj.id, version.history_id])
-        return format_html('<a href="{}">Restore this activity…</a>', url)
+        return format_html('<a href="{}">{}</a>', url, _("Restore this activity…"))

@@ -18,9 +18,12 @@ from django.utils import timezone
 
 from activities.models import (
     Activity,
+    ActivityOrganisation,
     ActivityStatus,
     ActivityType,
     Ally,
+    Organisation,
+    ParticipantRole,
     Releasability,
     ReviewState,
 )
@@ -181,6 +184,30 @@ def _activities(rng: random.Random, programme: Programme, count: int, user) -> I
         )
 
 
+# Roles after the first (the lead, most of the time), weighted as activities have them.
+OTHER_ROLES = [ParticipantRole.PARTICIPANT, ParticipantRole.CO_HOST, ParticipantRole.OBSERVER]
+
+
+def _participations(
+    rng: random.Random, activity: Activity, organisations: list[Organisation]
+) -> list[ActivityOrganisation]:
+    """One to four of the programme's organisations, each once: the first leads (or
+    co-hosts), the others take part, co-host or observe."""
+    if not organisations:
+        return []
+    chosen = rng.sample(organisations, rng.randint(1, min(4, len(organisations))))
+    rows = []
+    for place, organisation in enumerate(chosen):
+        if place == 0:
+            role = rng.choices([ParticipantRole.LEAD, ParticipantRole.CO_HOST], [4, 1])[0]
+        else:
+            role = rng.choices(OTHER_ROLES, [6, 2, 1])[0]
+        rows.append(
+            ActivityOrganisation(activity_id=activity.pk, organisation=organisation, role=role)
+        )
+    return rows
+
+
 def generate(count: int, seed: int = 0) -> DemoResult:
     """Insert `count` demo activities spread over the loaded programmes."""
     rng = random.Random(seed)  # noqa: S311  (demo data, not security)
@@ -192,11 +219,15 @@ def generate(count: int, seed: int = 0) -> DemoResult:
     GoalLink = Activity.goals.through
     ObjectiveLink = Activity.objectives.through
     AllyLink = Activity.allies.through
+    # Participants are drawn from a generator of their own, so that the rest of the data
+    # stays as the seed always made it.
+    participant_rng = random.Random(f"participants-{seed}")  # noqa: S311
     created = 0
     for index, programme in enumerate(programmes):
         share = count // len(programmes) + (1 if index < count % len(programmes) else 0)
         goals = list(PartnershipGoal.objects.filter(programme=programme).order_by("order"))
         objectives = list(StrategicObjective.objects.filter(programme=programme).order_by("number"))
+        organisations = list(Organisation.objects.filter(programme=programme).order_by("pk"))
         if not goals:
             continue
         rows = _activities(rng, programme, share, user)
@@ -204,7 +235,7 @@ def generate(count: int, seed: int = 0) -> DemoResult:
             with transaction.atomic():
                 # Bulk inserts skip the change history on purpose (see module docstring).
                 Activity.objects.bulk_create(batch)  # history-safe
-                goal_links, objective_links, ally_links = [], [], []
+                goal_links, objective_links, ally_links, participations = [], [], [], []
                 for activity in batch:
                     for goal in rng.sample(goals, rng.randint(1, min(3, len(goals)))):
                         goal_links.append(
@@ -220,9 +251,11 @@ def generate(count: int, seed: int = 0) -> DemoResult:
                         )
                     for code in rng.sample(ally_codes, rng.randint(0, min(4, len(ally_codes)))):
                         ally_links.append(AllyLink(activity_id=activity.pk, ally_id=code))
+                    participations += _participations(participant_rng, activity, organisations)
                 GoalLink.objects.bulk_create(goal_links)  # history-safe
                 ObjectiveLink.objects.bulk_create(objective_links)  # history-safe
                 AllyLink.objects.bulk_create(ally_links)  # history-safe
+                ActivityOrganisation.objects.bulk_create(participations)  # history-safe
             created += len(batch)
     # Bulk inserts send no model signals: say that the counts changed (progress cache).
     bulk_write.send(sender=Activity)
@@ -238,6 +271,7 @@ def clear() -> int:
             Activity.goals.through,
             Activity.objectives.through,
             Activity.allies.through,
+            ActivityOrganisation,
         ):
             through.objects.filter(activity_id__in=ids)._raw_delete(through.objects.db)
         deleted = demo._raw_delete(demo.db)

@@ -11,6 +11,8 @@ export is an import template: re-imported unchanged, it changes nothing.
   and split on ";" (goal titles contain commas). Participants are each organisation's
   short name (else its name) with its role in parentheses: `JMSDF (lead); ACT (participant)`.
 - The programme is written as its name; the import takes the name or the id.
+- The texts are in English and Japanese side by side: `title`/`title_ja`,
+  `description`/`description_ja`, `outcome`/`outcome_ja` (the `_ja` cells may be empty).
 - Dates are `YYYY-MM-DD`. Empty values are empty cells.
 - A UTF-8 BOM starts the file, so that Excel reads Japanese and accents as UTF-8.
 - Cells a spreadsheet would run as a formula are prefixed with `'` (CSV injection): the
@@ -46,6 +48,7 @@ COLUMNS = [
     "id",
     "programme",
     "title",
+    "title_ja",
     "activity_type",
     "status",
     "releasability",
@@ -60,7 +63,9 @@ COLUMNS = [
     "participants",
     "women_participants",
     "description",
+    "description_ja",
     "outcome",
+    "outcome_ja",
     "version",
     "updated_at",
 ]

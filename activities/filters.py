@@ -5,6 +5,7 @@ from __future__ import annotations
 import django_filters
 from django import forms
 from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
@@ -64,24 +65,24 @@ class ActivityFilterSet(django_filters.FilterSet):
     goal = django_filters.ModelMultipleChoiceFilter(
         queryset=PartnershipGoal.objects.select_related("priority_issue"),
         method="filter_goal",
-        label="Partnership goal",
+        label=_("Partnership goal"),
     )
     objective = django_filters.ModelMultipleChoiceFilter(
         queryset=StrategicObjective.objects.all(),
         method="filter_objective",
-        label="Strategic objective",
+        label=_("Strategic objective"),
     )
     priority_issue = django_filters.ModelMultipleChoiceFilter(
         queryset=PriorityIssue.objects.all(),
         method="filter_priority_issue",
-        label="Priority issue",
+        label=_("Priority issue"),
     )
     # Columns of the activity itself: no join, so no duplicates. django-filter's
     # MultipleChoiceFilter adds DISTINCT by default (for to-many fields), and DISTINCT made
     # Django count a page as COUNT(*) over SELECT DISTINCT <every column>, a sort of every
     # matching row (see docs/performance.md).
     activity_type = django_filters.MultipleChoiceFilter(
-        choices=ActivityType.choices, label="Type", distinct=False
+        choices=ActivityType.choices, label=_("Type"), distinct=False
     )
     status = django_filters.MultipleChoiceFilter(choices=ActivityStatus.choices, distinct=False)
     releasability = django_filters.MultipleChoiceFilter(
@@ -90,13 +91,13 @@ class ActivityFilterSet(django_filters.FilterSet):
     review_state = django_filters.MultipleChoiceFilter(
         choices=ReviewState.choices,
         distinct=False,
-        label="Review",
-        help_text="Drafts are seen only by Editors and Programme managers, and never counted.",
+        label=_("Review"),
+        help_text=_("Drafts are seen only by Editors and Programme managers, and never counted."),
     )
     report_due = django_filters.BooleanFilter(
         method="filter_report_due",
-        label="Report due",
-        help_text=(
+        label=_("Report due"),
+        help_text=_(
             "true: activities whose end date (or start date, when they have none) has passed "
             "while still planned or ongoing; false: the others."
         ),
@@ -105,7 +106,7 @@ class ActivityFilterSet(django_filters.FilterSet):
         queryset=Ally.objects.all(),
         to_field_name="code",
         method="filter_ally",
-        label="Ally",
+        label=_("Ally"),
     )
     # Who took part. The three ask one question together: activities with a participant
     # that is one of these organisations, of one of these nations, in one of these roles
@@ -113,51 +114,51 @@ class ActivityFilterSet(django_filters.FilterSet):
     organisation = django_filters.ModelMultipleChoiceFilter(
         queryset=Organisation.objects.all(),
         method="filter_participants",
-        label="Organisation",
-        help_text="Id of an organisation that took part; repeat for any of several.",
+        label=_("Organisation"),
+        help_text=_("Id of an organisation that took part; repeat for any of several."),
     )
     nation = django_filters.MultipleChoiceFilter(
         choices=lambda: participant_nations(),
         method="filter_participants",
         distinct=False,
-        label="Nation of a participant",
-        help_text="An organisation's nation (an Ally's code, JP, or NATO); repeatable.",
+        label=_("Nation of a participant"),
+        help_text=_("An organisation's nation (an Ally's code, JP, or NATO); repeatable."),
     )
     organisation_role = django_filters.MultipleChoiceFilter(
         choices=ParticipantRole.choices,
         method="filter_participants",
         distinct=False,
-        label="Role of the organisation",
-        help_text="With organisation or nation: only participants in this role (e.g. lead).",
+        label=_("Role of the organisation"),
+        help_text=_("With organisation or nation: only participants in this role (e.g. lead)."),
     )
-    start_date = django_filters.DateFromToRangeFilter(label="Starts between")
+    start_date = django_filters.DateFromToRangeFilter(label=_("Starts between"))
     year = YearFilter(
         method="filter_year",
-        label="Year",
+        label=_("Year"),
         min_value=FIRST_YEAR,
         max_value=LAST_YEAR,
-        help_text="Activities starting in this year.",
+        help_text=_("Activities starting in this year."),
     )
     period_start = django_filters.DateFilter(
         method="filter_period_start",
-        label="Period from",
-        help_text="Activities starting on or after this day (as a stock-take's period).",
+        label=_("Period from"),
+        help_text=_("Activities starting on or after this day (as a stock-take's period)."),
     )
     period_end = django_filters.DateFilter(
         method="filter_period_end",
-        label="Period to",
-        help_text="Activities starting on or before this day.",
+        label=_("Period to"),
+        help_text=_("Activities starting on or before this day."),
     )
     updated_after = django_filters.IsoDateTimeFilter(
         field_name="updated_at",
         lookup_expr="gte",
-        label="Changed since",
-        help_text="ISO 8601 date and time; for consumers that sync only what changed.",
+        label=_("Changed since"),
+        help_text=_("ISO 8601 date and time; for consumers that sync only what changed."),
     )
-    search = django_filters.CharFilter(method="filter_search", label="Search")
+    search = django_filters.CharFilter(method="filter_search", label=_("Search"))
     ordering = StableOrderingFilter(
         fields=["start_date", "end_date", "title", "updated_at"],
-        label="Sort by",
+        label=_("Sort by"),
     )
 
     class Meta:
@@ -240,11 +241,16 @@ class ActivityFilterSet(django_filters.FilterSet):
         value = value.strip()
         if not value:
             return queryset
+        # Either language of the bilingual texts (title_ja, …): one OR of column conditions,
+        # so no row repeats and no DISTINCT is needed.
         return queryset.filter(
             Q(title__icontains=value)
+            | Q(title_ja__icontains=value)
             | Q(description__icontains=value)
+            | Q(description_ja__icontains=value)
             | Q(location__icontains=value)
             | Q(outcome__icontains=value)
+            | Q(outcome_ja__icontains=value)
         )
 
 
@@ -299,10 +305,10 @@ class OrganisationFilterSet(django_filters.FilterSet):
     programme = django_filters.ModelChoiceFilter(queryset=Programme.objects.all())
     nation = django_filters.MultipleChoiceFilter(
         choices=lambda: nation_choices(),
-        help_text="An Ally's code, the partner's (JP) or NATO; repeat for any of several.",
+        help_text=_("An Ally's code, the partner's (JP) or NATO; repeat for any of several."),
     )
     kind = django_filters.MultipleChoiceFilter(choices=OrganisationKind.choices)
-    search = django_filters.CharFilter(method="filter_search", label="Search")
+    search = django_filters.CharFilter(method="filter_search", label=_("Search"))
 
     class Meta:
         model = Organisation

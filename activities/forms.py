@@ -10,6 +10,8 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.forms.boundfield import BoundWidget
+from django.utils.translation import gettext as _t
+from django.utils.translation import gettext_lazy as _
 
 from activities.idempotency import FORM_TOKEN, new_form_token
 from activities.models import Activity, Organisation, ParticipantRole
@@ -20,7 +22,7 @@ from itpp.history import m2m_ids
 
 # The largest version the column holds (PostgreSQL integer); a larger one is a form error.
 MAX_VERSION = 2**31 - 1
-MISSING_VERSION = (
+MISSING_VERSION = _(
     "This form did not carry a valid version of the activity it was opened on, so nothing "
     "was saved. Open the activity again and make your change there."
 )
@@ -28,7 +30,31 @@ MISSING_VERSION = (
 # again; no JavaScript needed), and the most a posted form may carry.
 EMPTY_PARTICIPANT_ROWS = 3
 MAX_PARTICIPANT_ROWS = 60
+
+
+class OrganisationChoiceField(forms.ModelChoiceField):
+    """An organisation named in the reader's language (its Japanese name on a Japanese page,
+    where there is one), with its short name."""
+
+    def label_from_instance(self, obj: Organisation) -> str:
+        name = obj.display_name
+        return f"{name} ({obj.short_name})" if obj.short_name else name
+
+
 PARTICIPANT_FIELD = re.compile(r"participant-(\d+)-organisation\Z")
+# The Japanese texts are marked as such, so that browsers, screen readers and spell
+# checkers treat them as Japanese (the admin's form and the pages' alike).
+JAPANESE_WIDGETS = {
+    "title_ja": forms.TextInput(attrs={"lang": "ja"}),
+    "description_ja": forms.Textarea(attrs={"lang": "ja", "rows": 4}),
+    "outcome_ja": forms.Textarea(attrs={"lang": "ja", "rows": 3}),
+}
+# Each English text and its Japanese twin, shown side by side on the page.
+BILINGUAL_PAIRS = (
+    ("title", "title_ja"),
+    ("description", "description_ja"),
+    ("outcome", "outcome_ja"),
+)
 # Every way the hidden version can be wrong gets the same, actionable message.
 VERSION_ERRORS = dict.fromkeys(("required", "invalid", "min_value", "max_value"), MISSING_VERSION)
 
@@ -46,6 +72,7 @@ class ActivityForm(forms.ModelForm):
         fields = [
             "programme",
             "title",
+            "title_ja",
             "activity_type",
             "status",
             "releasability",
@@ -59,8 +86,11 @@ class ActivityForm(forms.ModelForm):
             "participants",
             "women_participants",
             "description",
+            "description_ja",
             "outcome",
+            "outcome_ja",
         ]
+        widgets = JAPANESE_WIDGETS
 
     def __init__(self, *args: Any, user: AbstractBaseUser | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -118,6 +148,7 @@ class ActivityPageForm(PageFormMixin, ActivityForm):
             "allies": forms.CheckboxSelectMultiple,
             "description": forms.Textarea(attrs={"rows": 4}),
             "outcome": forms.Textarea(attrs={"rows": 3}),
+            **JAPANESE_WIDGETS,
         }
 
     # The version the user started from: saving over a newer one is refused (no lost edits).
@@ -137,7 +168,7 @@ class ActivityPageForm(PageFormMixin, ActivityForm):
         widget=forms.HiddenInput,
         required=False,
         validators=[RegexValidator(FORM_TOKEN)],
-        error_messages={"invalid": "This form is not valid any more: open a new one."},
+        error_messages={"invalid": _("This form is not valid any more: open a new one.")},
     )
 
     def __init__(self, *args: Any, programme: Programme, **kwargs: Any) -> None:
@@ -172,17 +203,17 @@ class ActivityPageForm(PageFormMixin, ActivityForm):
         count = min(count, MAX_PARTICIPANT_ROWS)
         organisations = Organisation.objects.filter(programme=programme)
         for index in range(count):
-            self.fields[f"participant-{index}-organisation"] = forms.ModelChoiceField(
+            self.fields[f"participant-{index}-organisation"] = OrganisationChoiceField(
                 queryset=organisations,
                 required=False,
-                label=f"Organisation {index + 1}",
+                label=_t("Organisation %(number)s") % {"number": index + 1},
                 empty_label="—",
             )
             self.fields[f"participant-{index}-role"] = forms.ChoiceField(
                 choices=ParticipantRole.choices,
                 required=False,  # an empty row needs none; a filled one defaults below
                 initial=ParticipantRole.PARTICIPANT,
-                label=f"Role of organisation {index + 1}",
+                label=_t("Role of organisation %(number)s") % {"number": index + 1},
             )
         for index, participation in enumerate(current[:count]):
             self.initial[f"participant-{index}-organisation"] = participation.organisation_id
@@ -232,6 +263,10 @@ class ActivityPageForm(PageFormMixin, ActivityForm):
         ):
             self.add_error("version", MISSING_VERSION)
         return cleaned_data
+
+    def bilingual_rows(self) -> list[tuple[Any, Any]]:
+        """The English and Japanese texts' bound fields in pairs, for side-by-side columns."""
+        return [(self[english], self[japanese]) for english, japanese in BILINGUAL_PAIRS]
 
     def goal_groups(self) -> list[tuple[PriorityIssue, list[BoundWidget]]]:
         """The goal checkboxes grouped under their priority issue, in programme order."""

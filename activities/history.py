@@ -8,6 +8,8 @@ from typing import Any
 
 from django.contrib.auth.models import AnonymousUser, User
 from django.db.models import Model, QuerySet
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
 
 from activities.models import Activity, Ally, Organisation, ParticipantRole
 from activities.querysets import restricted_visibility, visibility
@@ -56,7 +58,7 @@ def _linked_id(value: Any) -> Any:
 
 
 def _shown_link(value: Any, names: dict[Any, str]) -> str:
-    name = names.get(_linked_id(value), f"#{_linked_id(value)} (deleted)")
+    name = names.get(_linked_id(value), _("#%(id)s (deleted)") % {"id": _linked_id(value)})
     if isinstance(value, dict) and "role" in value:
         role = dict(ParticipantRole.choices).get(value["role"], value["role"])
         return f"{name} ({str(role).lower()})"
@@ -74,7 +76,7 @@ def _show(model: type[Model], name: str, value: Any, labels: dict[str, dict[Any,
     if field.choices:
         return str(dict(field.choices).get(value, value))
     if isinstance(value, str) and field.get_internal_type() == "DateField":
-        return date.fromisoformat(value).strftime("%d %b %Y")
+        return date_format(date.fromisoformat(value), "DATE_FORMAT")
     return str(value)
 
 

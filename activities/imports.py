@@ -21,6 +21,7 @@ from typing import IO, Any
 import tablib
 from django import forms
 from django.conf import settings
+from django.utils.translation import gettext, ngettext
 from import_export.formats import base_formats
 from import_export.forms import ImportForm
 
@@ -33,15 +34,20 @@ class ImportRefused(ValueError):
 
 def _size(n: int) -> str:
     mib = n / (1024 * 1024)
-    return f"{mib:g} MiB" if n >= 1024 * 1024 else f"{n:,} bytes"
+    if n >= 1024 * 1024:
+        return gettext("%(size)s MiB") % {"size": f"{mib:g}"}
+    return ngettext("%(size)s byte", "%(size)s bytes", n) % {"size": f"{n:,}"}
 
 
 def check_file_size(size: int) -> None:
     limit = settings.IMPORT_MAX_FILE_SIZE
     if size > limit:
         raise ImportRefused(
-            f"The file is {_size(size)}; at most {_size(limit)} can be imported at once. "
-            "Split it into several files."
+            gettext(
+                "The file is %(size)s; at most %(limit)s can be imported at once. "
+                "Split it into several files."
+            )
+            % {"size": _size(size), "limit": _size(limit)}
         )
 
 
@@ -51,15 +57,20 @@ def check_unpacked_size(file: IO[bytes]) -> None:
         members = zipfile.ZipFile(file).infolist()
     except (zipfile.BadZipFile, OSError, ValueError):
         raise ImportRefused(
-            "The file is not a readable XLSX workbook: save it from Excel as “Excel "
-            "Workbook (.xlsx)”, or choose the CSV format."
+            gettext(
+                "The file is not a readable XLSX workbook: save it from Excel as “Excel "
+                "Workbook (.xlsx)”, or choose the CSV format."
+            )
         ) from None
     unpacked = sum(member.file_size for member in members)
     limit = settings.IMPORT_MAX_UNPACKED_SIZE
     if unpacked > limit:
         raise ImportRefused(
-            f"The workbook unpacks to {_size(unpacked)}; at most {_size(limit)} can be "
-            "imported. Remove unused sheets or split it into several files."
+            gettext(
+                "The workbook unpacks to %(size)s; at most %(limit)s can be "
+                "imported. Remove unused sheets or split it into several files."
+            )
+            % {"size": _size(unpacked), "limit": _size(limit)}
         )
 
 
@@ -67,8 +78,14 @@ def check_row_count(count: int) -> None:
     limit = settings.IMPORT_MAX_ROWS
     if count > limit:
         raise ImportRefused(
-            f"The file has more than {limit:,} rows; at most {limit:,} can be imported at "
-            "once. Split it into several files."
+            ngettext(
+                "The file has more than %(limit)s row; at most %(limit)s can be imported at "
+                "once. Split it into several files.",
+                "The file has more than %(limit)s rows; at most %(limit)s can be imported at "
+                "once. Split it into several files.",
+                limit,
+            )
+            % {"limit": f"{limit:,}"}
         )
 
 
@@ -89,7 +106,7 @@ class ActivityCSV(base_formats.CSV):
                 in_stream = in_stream.decode("utf-8-sig")
             except UnicodeDecodeError:
                 raise ImportRefused(
-                    "The file is not UTF-8 text: save it from Excel as “CSV UTF-8”."
+                    gettext("The file is not UTF-8 text: save it from Excel as “CSV UTF-8”.")
                 ) from None
         else:
             check_file_size(len(in_stream.encode()))
@@ -115,8 +132,10 @@ class ActivityXLSX(base_formats.XLSX):
             book = openpyxl.load_workbook(io.BytesIO(in_stream), read_only=True, data_only=True)
         except Exception:  # openpyxl raises many kinds on a damaged file
             raise ImportRefused(
-                "The file is not a readable XLSX workbook: save it from Excel as “Excel "
-                "Workbook (.xlsx)”, or choose the CSV format."
+                gettext(
+                    "The file is not a readable XLSX workbook: save it from Excel as “Excel "
+                    "Workbook (.xlsx)”, or choose the CSV format."
+                )
             ) from None
         try:
             rows = book.active.iter_rows(values_only=True)

@@ -12,57 +12,62 @@ from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _t
+from django.utils.translation import gettext_lazy as _
 
 from activities.querysets import REPORT_PENDING_STATUSES, ActivityQuerySet
 from goals.models import PartnershipGoal, Programme, StrategicObjective
 from itpp.db import FieldCheckConstraint, FieldUniqueConstraint
 from itpp.history import tracked
+from itpp.i18n import BilingualMixin
 
 
 class Ally(models.Model):
     """A NATO member state, which may take part in the programme's activities."""
 
     code = models.CharField(
+        _("code"),
         primary_key=True,
         max_length=2,
         validators=[
-            RegexValidator(r"^[A-Z]{2}\Z", "Use the two capital letters of ISO 3166-1 alpha-2.")
+            RegexValidator(r"^[A-Z]{2}\Z", _("Use the two capital letters of ISO 3166-1 alpha-2."))
         ],
-        help_text="ISO 3166-1 alpha-2 code, e.g. FR.",
+        help_text=_("ISO 3166-1 alpha-2 code, e.g. FR."),
     )
-    name = models.CharField(max_length=100, unique=True)
+    name = models.CharField(_("name"), max_length=100, unique=True)
 
     class Meta:
         ordering = ["name"]
-        verbose_name_plural = "allies"
+        verbose_name = _("ally")
+        verbose_name_plural = _("allies")
 
     def __str__(self) -> str:
         return self.name
 
 
 class ActivityType(models.TextChoices):
-    CONSULTATION = "consultation", "Policy consultation"
-    EXERCISE = "exercise", "Exercise"
-    TRAINING = "training", "Training"
-    EXCHANGE = "exchange", "Personnel exchange"
-    RESEARCH = "research", "Research cooperation"
-    CONFERENCE = "conference", "Conference"
-    VISIT = "visit", "Visit"
-    OTHER = "other", "Other"
+    CONSULTATION = "consultation", _("Policy consultation")
+    EXERCISE = "exercise", _("Exercise")
+    TRAINING = "training", _("Training")
+    EXCHANGE = "exchange", _("Personnel exchange")
+    RESEARCH = "research", _("Research cooperation")
+    CONFERENCE = "conference", _("Conference")
+    VISIT = "visit", _("Visit")
+    OTHER = "other", _("Other")
 
 
 class ActivityStatus(models.TextChoices):
-    PLANNED = "planned", "Planned"
-    ONGOING = "ongoing", "Ongoing"
-    COMPLETED = "completed", "Completed"
-    POSTPONED = "postponed", "Postponed"
-    CANCELLED = "cancelled", "Cancelled"
+    PLANNED = "planned", _("Planned")
+    ONGOING = "ongoing", _("Ongoing")
+    COMPLETED = "completed", _("Completed")
+    POSTPONED = "postponed", _("Postponed")
+    CANCELLED = "cancelled", _("Cancelled")
 
 
 class Releasability(models.TextChoices):
-    PUBLIC = "public", "Public (may appear in public diplomacy material)"
-    INTERNAL = "internal", "Internal (all roles)"
-    RESTRICTED = "restricted", "Restricted (only those allowed to see restricted activities)"
+    PUBLIC = "public", _("Public (may appear in public diplomacy material)")
+    INTERNAL = "internal", _("Internal (all roles)")
+    RESTRICTED = "restricted", _("Restricted (only those allowed to see restricted activities)")
 
 
 REVIEW_COMMENT_MAX_LENGTH = 5000
@@ -71,52 +76,68 @@ REVIEW_COMMENT_MAX_LENGTH = 5000
 class ReviewState(models.TextChoices):
     """Where a record is in its review by a Programme manager (see activities.services)."""
 
-    DRAFT = "draft", "Draft"
-    SUBMITTED = "submitted", "Submitted for review"
-    APPROVED = "approved", "Approved"
-    RETURNED = "returned", "Returned to its author"
+    DRAFT = "draft", _("Draft")
+    SUBMITTED = "submitted", _("Submitted for review")
+    APPROVED = "approved", _("Approved")
+    RETURNED = "returned", _("Returned to its author")
 
 
 class OrganisationKind(models.TextChoices):
-    MINISTRY = "ministry", "Ministry"
-    ARMED_FORCES = "armed_forces", "Armed forces"
-    NATO_BODY = "nato_body", "NATO body"
-    CENTRE_OF_EXCELLENCE = "centre_of_excellence", "Centre of excellence"
-    AGENCY = "agency", "Agency"
-    OTHER = "other", "Other"
+    MINISTRY = "ministry", _("Ministry")
+    ARMED_FORCES = "armed_forces", _("Armed forces")
+    NATO_BODY = "nato_body", _("NATO body")
+    CENTRE_OF_EXCELLENCE = "centre_of_excellence", _("Centre of excellence")
+    AGENCY = "agency", _("Agency")
+    OTHER = "other", _("Other")
 
 
 # The nation of NATO's own bodies (International Staff, ACO, ...), which belong to no Ally.
 NATO = "NATO"
 
 
-class Organisation(models.Model):
+class Organisation(BilingualMixin, models.Model):
     """A body that takes part in a programme's activities: a ministry or armed service of the
     partner or of an Ally, a NATO body, a centre of excellence. A managed list per
     programme, kept by administrators."""
 
+    bilingual_fields = ("name",)
+
     # The list is the programme's own: it goes with the programme (which its activities
     # protect from deletion).
-    programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="organisations")
-    name = models.CharField(max_length=255)
-    name_ja = models.CharField("name (Japanese)", max_length=255, blank=True)
-    short_name = models.CharField(max_length=50, blank=True, help_text="e.g. JMSDF, ACT.")
-    nation = models.CharField(
-        max_length=4,
-        help_text="An Ally's code (e.g. EE), the partner's (e.g. JP), or NATO for its own bodies.",
+    programme = models.ForeignKey(
+        Programme,
+        on_delete=models.CASCADE,
+        related_name="organisations",
+        verbose_name=_("programme"),
     )
-    kind = models.CharField(max_length=24, choices=OrganisationKind.choices)
+    name = models.CharField(_("name"), max_length=255)
+    name_ja = models.CharField(_("name (Japanese)"), max_length=255, blank=True)
+    short_name = models.CharField(
+        _("short name"), max_length=50, blank=True, help_text=_("e.g. JMSDF, ACT.")
+    )
+    nation = models.CharField(
+        _("nation"),
+        max_length=4,
+        help_text=_(
+            "An Ally's code (e.g. EE), the partner's (e.g. JP), or NATO for its own bodies."
+        ),
+    )
+    kind = models.CharField(_("kind"), max_length=24, choices=OrganisationKind.choices)
 
     history = tracked()
 
     class Meta:
         ordering = ["programme", "name"]
+        verbose_name = _("organisation")
+        verbose_name_plural = _("organisations")
         constraints = [
             FieldUniqueConstraint(
                 field="name",
                 fields=["programme", "name"],
                 name="organisation_unique_name_per_programme",
-                violation_error_message="This programme already has an organisation of that name.",
+                violation_error_message=_(
+                    "This programme already has an organisation of that name."
+                ),
             ),
         ]
         indexes = [models.Index(fields=["programme", "nation"], name="organisation_nation")]
@@ -131,17 +152,22 @@ class Organisation(models.Model):
         if self.nation in (NATO, self.programme.partner_code):
             return
         if not Ally.objects.filter(code=self.nation).exists():
-            partner = self.programme.partner_code or "the partner's code"
+            partner = self.programme.partner_code or _t("the partner's code")
             raise ValidationError(
-                {"nation": f"Use an Ally's code, {partner}, or {NATO} for NATO's own bodies."}
+                {
+                    "nation": _t(
+                        "Use an Ally's code, %(partner)s, or %(nato)s for NATO's own bodies."
+                    )
+                    % {"partner": partner, "nato": NATO}
+                }
             )
 
 
 class ParticipantRole(models.TextChoices):
-    LEAD = "lead", "Lead"
-    CO_HOST = "co-host", "Co-host"
-    PARTICIPANT = "participant", "Participant"
-    OBSERVER = "observer", "Observer"
+    LEAD = "lead", _("Lead")
+    CO_HOST = "co-host", _("Co-host")
+    PARTICIPANT = "participant", _("Participant")
+    OBSERVER = "observer", _("Observer")
 
 
 def participants_error(
@@ -153,11 +179,18 @@ def participants_error(
     seen: set[int] = set()
     for organisation, role in participants:
         if programme is not None and organisation.programme_id != programme.pk:
-            return f"Choose only organisations of the programme “{programme}”."
+            return _t("Choose only organisations of the programme “%(programme)s”.") % {
+                "programme": programme
+            }
         if role not in ParticipantRole.values:
-            return f"“{role}” is not a role; use one of: {', '.join(ParticipantRole.values)}."
+            return _t("“%(role)s” is not a role; use one of: %(roles)s.") % {
+                "role": role,
+                "roles": ", ".join(ParticipantRole.values),
+            }
         if organisation.pk in seen:
-            return f"{organisation} is listed twice; give each organisation one role."
+            return _t("%(organisation)s is listed twice; give each organisation one role.") % {
+                "organisation": organisation
+            }
         seen.add(organisation.pk)
     return None
 
@@ -166,29 +199,39 @@ class ActivityOrganisation(models.Model):
     """An organisation's part in an activity: lead, co-host, participant or observer."""
 
     activity = models.ForeignKey(
-        "activities.Activity", on_delete=models.CASCADE, related_name="participations"
+        "activities.Activity",
+        on_delete=models.CASCADE,
+        related_name="participations",
+        verbose_name=_("activity"),
     )
     # An organisation that took part in an activity stays in the list (its record says so).
     organisation = models.ForeignKey(
-        Organisation, on_delete=models.PROTECT, related_name="participations"
+        Organisation,
+        on_delete=models.PROTECT,
+        related_name="participations",
+        verbose_name=_("organisation"),
     )
     role = models.CharField(
-        max_length=12, choices=ParticipantRole.choices, default=ParticipantRole.PARTICIPANT
+        _("role"),
+        max_length=12,
+        choices=ParticipantRole.choices,
+        default=ParticipantRole.PARTICIPANT,
     )
 
     class Meta:
         ordering = ["organisation__name", "organisation_id"]
-        verbose_name = "participant"
+        verbose_name = _("participant")
+        verbose_name_plural = _("participants")
         constraints = [
             models.UniqueConstraint(
                 fields=["activity", "organisation"],
                 name="activity_organisation_unique",
-                violation_error_message="This organisation is already listed for the activity.",
+                violation_error_message=_("This organisation is already listed for the activity."),
             ),
             models.CheckConstraint(
                 condition=Q(role__in=ParticipantRole.values),
                 name="activity_organisation_role_valid",
-                violation_error_message="Choose one of the roles.",
+                violation_error_message=_("Choose one of the roles."),
             ),
         ]
         # The filters ask "activities where this body took part (in this role)" by EXISTS.
@@ -208,61 +251,97 @@ class ActivityOrganisation(models.Model):
             raise ValidationError({"organisation": message})
 
 
-class Activity(models.Model):
-    programme = models.ForeignKey(Programme, on_delete=models.PROTECT, related_name="activities")
-    title = models.CharField(max_length=255)
-    description = models.TextField(blank=True, validators=[MaxLengthValidator(20000)])
+# The longest description or outcome, in either language.
+TEXT_MAX_LENGTH = 20000
+
+
+class Activity(BilingualMixin, models.Model):
+    # English and Japanese text side by side; the English title is required (NATO's working
+    # record), the Japanese is optional. Pages show `display_title` etc. (itpp/i18n.py).
+    bilingual_fields = ("title", "description", "outcome")
+
+    programme = models.ForeignKey(
+        Programme, on_delete=models.PROTECT, related_name="activities", verbose_name=_("programme")
+    )
+    title = models.CharField(_("title"), max_length=255)
+    title_ja = models.CharField(_("title (Japanese)"), max_length=255, blank=True)
+    description = models.TextField(
+        _("description"), blank=True, validators=[MaxLengthValidator(TEXT_MAX_LENGTH)]
+    )
+    description_ja = models.TextField(
+        _("description (Japanese)"),
+        blank=True,
+        validators=[MaxLengthValidator(TEXT_MAX_LENGTH)],
+    )
     activity_type = models.CharField(
-        "type", max_length=20, choices=ActivityType.choices, db_index=True
+        _("type"), max_length=20, choices=ActivityType.choices, db_index=True
     )
     status = models.CharField(
-        max_length=20, choices=ActivityStatus.choices, default=ActivityStatus.PLANNED, db_index=True
+        _("status"),
+        max_length=20,
+        choices=ActivityStatus.choices,
+        default=ActivityStatus.PLANNED,
+        db_index=True,
     )
-    start_date = models.DateField(db_index=True)
+    start_date = models.DateField(_("start date"), db_index=True)
     end_date = models.DateField(
-        null=True, blank=True, db_index=True, help_text="Leave empty for a one-day activity."
+        _("end date"),
+        null=True,
+        blank=True,
+        db_index=True,
+        help_text=_("Leave empty for a one-day activity."),
     )
-    location = models.CharField(max_length=255, blank=True)
+    location = models.CharField(_("location"), max_length=255, blank=True)
     goals = models.ManyToManyField(
         PartnershipGoal,
         related_name="activities",
-        verbose_name="partnership goals",
-        help_text="The Partnership Goals this activity served (at least one).",
+        verbose_name=_("partnership goals"),
+        help_text=_("The Partnership Goals this activity served (at least one)."),
     )
     objectives = models.ManyToManyField(
         StrategicObjective,
         related_name="activities",
         blank=True,
-        verbose_name="strategic objectives",
+        verbose_name=_("strategic objectives"),
     )
     allies = models.ManyToManyField(
         Ally,
         related_name="activities",
         blank=True,
-        help_text="Individual Allies that took part.",
+        help_text=_("Individual Allies that took part."),
+        verbose_name=_("allies"),
     )
     organisations = models.ManyToManyField(
         Organisation,
         through=ActivityOrganisation,
         related_name="activities",
         blank=True,
-        help_text="The bodies that took part, each with its role.",
+        help_text=_("The bodies that took part, each with its role."),
+        verbose_name=_("organisations"),
     )
-    lead_organisation = models.CharField(max_length=255, blank=True)
-    participants = models.PositiveIntegerField(null=True, blank=True)
+    lead_organisation = models.CharField(_("lead organisation"), max_length=255, blank=True)
+    participants = models.PositiveIntegerField(_("participants"), null=True, blank=True)
     women_participants = models.PositiveIntegerField(
+        _("women participants"),
         null=True,
         blank=True,
-        help_text="For Women, Peace and Security reporting; cannot exceed participants.",
+        help_text=_("For Women, Peace and Security reporting; cannot exceed participants."),
     )
-    outcome = models.TextField(blank=True, validators=[MaxLengthValidator(20000)])
+    outcome = models.TextField(
+        _("outcome"), blank=True, validators=[MaxLengthValidator(TEXT_MAX_LENGTH)]
+    )
+    outcome_ja = models.TextField(
+        _("outcome (Japanese)"), blank=True, validators=[MaxLengthValidator(TEXT_MAX_LENGTH)]
+    )
     releasability = models.CharField(
+        _("releasability"),
         max_length=10,
         choices=Releasability.choices,
         default=Releasability.INTERNAL,
         db_index=True,
     )
     review_state = models.CharField(
+        _("review state"),
         max_length=10,
         choices=ReviewState.choices,
         # A record nobody chose a state for awaits review: what the API's existing
@@ -271,21 +350,24 @@ class Activity(models.Model):
         db_index=True,
     )
     review_comment = models.TextField(
+        _("review comment"),
         blank=True,
         validators=[MaxLengthValidator(REVIEW_COMMENT_MAX_LENGTH)],
-        help_text="The Programme manager's comment when the record was last returned.",
+        help_text=_("The Programme manager's comment when the record was last returned."),
     )
     review_changed_at = models.DateTimeField(
+        _("review changed at"),
         null=True,
         blank=True,
         default=timezone.now,
         editable=False,
-        help_text="When the review state last changed: the age of a record awaiting review.",
+        help_text=_("When the review state last changed: the age of a record awaiting review."),
     )
     version = models.PositiveIntegerField(
+        _("version"),
         default=1,
         editable=False,
-        help_text="Goes up by one at every save; lets a writer detect a concurrent change.",
+        help_text=_("Goes up by one at every save; lets a writer detect a concurrent change."),
     )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -294,6 +376,7 @@ class Activity(models.Model):
         blank=True,
         editable=False,
         related_name="+",
+        verbose_name=_("created by"),
     )
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -302,9 +385,10 @@ class Activity(models.Model):
         blank=True,
         editable=False,
         related_name="+",
+        verbose_name=_("updated by"),
     )
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True, db_index=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True, db_index=True)
 
     objects = ActivityQuerySet.as_manager()
     # Every change, many-to-many links included; see itpp/history.py.
@@ -312,7 +396,8 @@ class Activity(models.Model):
 
     class Meta:
         ordering = ["-start_date", "-id"]
-        verbose_name_plural = "activities"
+        verbose_name = _("activity")
+        verbose_name_plural = _("activities")
         permissions = [
             ("view_restricted_activity", "Can view restricted activities"),
             ("review_activity", "Can approve or return activities submitted for review"),
@@ -343,36 +428,36 @@ class Activity(models.Model):
                 field="end_date",
                 condition=Q(end_date__isnull=True) | Q(end_date__gte=F("start_date")),
                 name="activity_end_date_not_before_start_date",
-                violation_error_message="The end date cannot be before the start date.",
+                violation_error_message=_("The end date cannot be before the start date."),
             ),
             FieldCheckConstraint(
                 field="women_participants",
                 condition=Q(women_participants__isnull=True)
                 | Q(participants__isnull=False, women_participants__lte=F("participants")),
                 name="activity_women_participants_within_participants",
-                violation_error_message=(
+                violation_error_message=_(
                     "Cannot be more than the number of participants (enter that number too)."
                 ),
             ),
             models.CheckConstraint(
                 condition=Q(activity_type__in=ActivityType.values),
                 name="activity_type_valid",
-                violation_error_message="Choose one of the activity types.",
+                violation_error_message=_("Choose one of the activity types."),
             ),
             models.CheckConstraint(
                 condition=Q(releasability__in=Releasability.values),
                 name="activity_releasability_valid",
-                violation_error_message="Choose one of the releasability levels.",
+                violation_error_message=_("Choose one of the releasability levels."),
             ),
             models.CheckConstraint(
                 condition=Q(review_state__in=ReviewState.values),
                 name="activity_review_state_valid",
-                violation_error_message="Choose one of the review states.",
+                violation_error_message=_("Choose one of the review states."),
             ),
             models.CheckConstraint(
                 condition=Q(status__in=ActivityStatus.values),
                 name="activity_status_valid",
-                violation_error_message="Choose one of the statuses.",
+                violation_error_message=_("Choose one of the statuses."),
             ),
         ]
 
@@ -424,9 +509,11 @@ class Activity(models.Model):
             self.is_being_completed
             and isinstance(self.last_day, date)
             and self.last_day < timezone.localdate()
+            # In either language: an outcome written in Japanese is an outcome.
             and not (self.outcome or "").strip()
+            and not (self.outcome_ja or "").strip()
         ):
-            errors["outcome"] = (
+            errors["outcome"] = _t(
                 "Say what came of it: an activity that has ended is completed with its outcome."
             )
         # Depends on today's date, so it cannot be a database constraint.
@@ -435,7 +522,7 @@ class Activity(models.Model):
             and isinstance(self.start_date, date)
             and self.start_date > timezone.localdate()
         ):
-            errors["status"] = "An activity that starts in the future cannot be completed yet."
+            errors["status"] = _t("An activity that starts in the future cannot be completed yet.")
         errors.update(self.date_errors())
         if errors:
             raise ValidationError(errors)
@@ -452,10 +539,9 @@ class Activity(models.Model):
         for name in ("start_date", "end_date"):
             value = getattr(self, name)
             if isinstance(value, date) and value.year not in programme.years:
-                errors[name] = (
-                    f"Choose a date within the programme's years: {programme.start_year} "
-                    f"to {programme.end_year}."
-                )
+                errors[name] = _t(
+                    "Choose a date within the programme's years: %(start)s to %(end)s."
+                ) % {"start": programme.start_year, "end": programme.end_year}
         return errors
 
     @staticmethod
@@ -474,15 +560,19 @@ class Activity(models.Model):
         if goals is not None:
             goals = list(goals)
             if not goals:
-                errors["goals"] = "Choose at least one Partnership Goal."
+                errors["goals"] = _t("Choose at least one Partnership Goal.")
             elif programme is not None and any(g.programme_id != programme.pk for g in goals):
-                errors["goals"] = f"Choose only goals of the programme “{programme}”."
+                errors["goals"] = _t("Choose only goals of the programme “%(programme)s”.") % {
+                    "programme": programme
+                }
         if (
             objectives is not None
             and programme is not None
             and any(o.programme_id != programme.pk for o in objectives)
         ):
-            errors["objectives"] = f"Choose only objectives of the programme “{programme}”."
+            errors["objectives"] = _t(
+                "Choose only objectives of the programme “%(programme)s”."
+            ) % {"programme": programme}
         if organisations is not None:
             message = participants_error(programme, organisations)
             if message:
@@ -496,8 +586,8 @@ class DeletedActivity(Activity.history.model):
 
     class Meta:
         proxy = True
-        verbose_name = "deleted activity"
-        verbose_name_plural = "deleted activities"
+        verbose_name = _("deleted activity")
+        verbose_name_plural = _("deleted activities")
         default_permissions = ()
 
 
@@ -514,21 +604,30 @@ class CreationKey(models.Model):
         API = "api", "API (Idempotency-Key)"
         PAGE = "page", "New-activity page (form token)"
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
-    door = models.CharField(max_length=4, choices=Door.choices)
-    key = models.CharField(max_length=255)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", verbose_name=_("user")
+    )
+    door = models.CharField(_("door"), max_length=4, choices=Door.choices)
+    key = models.CharField(_("key"), max_length=255)
     # What the API request asked for (a hash of its body): the same key with another body
     # is refused, not answered with the first response.
-    fingerprint = models.CharField(max_length=64, blank=True)
+    fingerprint = models.CharField(_("fingerprint"), max_length=64, blank=True)
     activity = models.ForeignKey(
-        Activity, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        Activity,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("activity"),
     )
     # The first response of the API, given again to a retry.
-    status_code = models.PositiveSmallIntegerField(null=True, blank=True)
-    response_body = models.TextField(blank=True)
-    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    status_code = models.PositiveSmallIntegerField(_("status code"), null=True, blank=True)
+    response_body = models.TextField(_("response body"), blank=True)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now, db_index=True)
 
     class Meta:
+        verbose_name = _("creation key")
+        verbose_name_plural = _("creation keys")
         constraints = [
             models.UniqueConstraint(
                 fields=["user", "door", "key"], name="creation_key_unique_per_user_and_door"

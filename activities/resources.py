@@ -25,6 +25,8 @@ from typing import Any, NamedTuple
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.db import DataError, IntegrityError
 from django.db.models import Prefetch
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from import_export import fields, resources, widgets
 
 from activities import exports, services
@@ -80,7 +82,7 @@ class TextWidget(widgets.Widget):
         text = _number_text(value)
         if "\x00" in text:
             # PostgreSQL refuses it; said here, it is a row error like any other.
-            raise ValueError("Remove the NUL character (\\x00) from this text.")
+            raise ValueError(_("Remove the NUL character (\\x00) from this text."))
         return exports.unescape_formula(text)
 
     def render(self, value: Any, obj: Any = None, **kwargs: Any) -> str:
@@ -97,7 +99,8 @@ class ChoiceWidget(TextWidget):
         text = super().clean(value, row, **kwargs).lower()
         if text and text not in self.values:
             raise ValueError(
-                f"“{text}” is not a {self.label}: use one of {', '.join(self.values)}."
+                _("“%(value)s” is not a %(label)s: use one of %(choices)s.")
+                % {"value": text, "label": self.label, "choices": ", ".join(self.values)}
             )
         return text
 
@@ -111,7 +114,9 @@ class ISODateWidget(widgets.Widget):
             return None
         if isinstance(value, datetime.datetime):
             if value.time() != datetime.time(0):
-                raise ValueError(f"“{value}” has a time of day: enter only the date.")
+                raise ValueError(
+                    _("“%(value)s” has a time of day: enter only the date.") % {"value": value}
+                )
             return value.date()
         if isinstance(value, datetime.date):
             return value
@@ -120,10 +125,15 @@ class ISODateWidget(widgets.Widget):
             try:
                 return datetime.date.fromisoformat(text)
             except ValueError:
-                raise ValueError(f"“{text}” is not a date of the calendar.") from None
+                raise ValueError(
+                    _("“%(value)s” is not a date of the calendar.") % {"value": text}
+                ) from None
         raise ValueError(
-            f"“{text}” is not a date in the expected format: enter it as "
-            f"{exports.DATE_FORMAT}, e.g. 2025-04-07."
+            _(
+                "“%(value)s” is not a date in the expected format: enter it as "
+                "%(format)s, e.g. 2025-04-07."
+            )
+            % {"value": text, "format": exports.DATE_FORMAT}
         )
 
     def render(self, value: Any, obj: Any = None, **kwargs: Any) -> str:
@@ -138,7 +148,10 @@ class WholeNumberWidget(widgets.Widget):
         if not text:
             return None
         if not text.isdigit():
-            raise ValueError(f"“{text}” is not a whole number: enter e.g. 30, or leave it empty.")
+            raise ValueError(
+                _("“%(value)s” is not a whole number: enter e.g. 30, or leave it empty.")
+                % {"value": text}
+            )
         return int(text)
 
     def render(self, value: Any, obj: Any = None, **kwargs: Any) -> Any:
@@ -155,9 +168,13 @@ class ProgrammeWidget(widgets.Widget):
         programme = row_programme(row or {}, kwargs.get("programmes"))
         if programme is None:
             raise ValueError(
-                f"Unknown programme “{value}”: give its name as the export writes it, or its id."
+                _(
+                    "Unknown programme “%(value)s”: give its name as the export writes it, "
+                    "or its id."
+                )
+                % {"value": value}
                 if value not in (None, "")
-                else "Give the programme (there is more than one)."
+                else _("Give the programme (there is more than one).")
             )
         return programme
 
@@ -185,8 +202,14 @@ class StrictManyToManyWidget(widgets.ManyToManyWidget):
         choices = self._choices(programme, kwargs.get("lookups"))
         unknown = [name for name in names if name not in choices]
         if unknown:
-            hint = " Separate them with “;”." if any("," in name for name in unknown) else ""
-            raise ValueError(f"Unknown {self.label}: {', '.join(unknown)}.{hint}")
+            hint = (
+                " " + _("Separate them with “;”.") if any("," in name for name in unknown) else ""
+            )
+            raise ValueError(
+                _("Unknown %(label)s: %(names)s.")
+                % {"label": self.label, "names": ", ".join(unknown)}
+                + hint
+            )
         return list({choices[name].pk: choices[name] for name in names}.values())
 
     def _choices(self, programme: Programme | None, lookups: dict | None) -> dict[str, Any]:
@@ -261,13 +284,16 @@ class ParticipantsWidget(widgets.ManyToManyWidget):
                 found.append(Participant(organisation, role))
         if unknown:
             raise ValueError(
-                f"Unknown organisation: {', '.join(unknown)}. Give its short name or name "
-                "as the programme's list has it, with its role in brackets, e.g. JMSDF (lead)."
+                _(
+                    "Unknown organisation: %(names)s. Give its short name or name "
+                    "as the programme's list has it, with its role in brackets, e.g. JMSDF (lead)."
+                )
+                % {"names": ", ".join(unknown)}
             )
         if bad_roles:
             raise ValueError(
-                f"Unknown role: {', '.join(bad_roles)}; use one of "
-                f"{', '.join(ParticipantRole.values)}."
+                _("Unknown role: %(roles)s; use one of %(choices)s.")
+                % {"roles": ", ".join(bad_roles), "choices": ", ".join(ParticipantRole.values)}
             )
         return found
 
@@ -323,21 +349,22 @@ class ActivityResource(resources.ModelResource):
         attribute="programme", column_name="programme", widget=ProgrammeWidget()
     )
     title = _text("title")
+    title_ja = _text("title_ja")
     activity_type = fields.Field(
         attribute="activity_type",
         column_name="activity_type",
-        widget=ChoiceWidget(ActivityType, "type"),
+        widget=ChoiceWidget(ActivityType, gettext_lazy("type")),
     )
     status = fields.Field(
         attribute="status",
         column_name="status",
-        widget=ChoiceWidget(ActivityStatus, "status"),
+        widget=ChoiceWidget(ActivityStatus, gettext_lazy("status")),
         default=ActivityStatus.PLANNED,
     )
     releasability = fields.Field(
         attribute="releasability",
         column_name="releasability",
-        widget=ChoiceWidget(Releasability, "releasability"),
+        widget=ChoiceWidget(Releasability, gettext_lazy("releasability")),
         default=Releasability.INTERNAL,
     )
     start_date = fields.Field(
@@ -350,20 +377,22 @@ class ActivityResource(resources.ModelResource):
         attribute="goals",
         column_name="goals",
         widget=StrictManyToManyWidget(
-            PartnershipGoal, field="title", label="Partnership Goal", scoped=True
+            PartnershipGoal, field="title", label=gettext_lazy("Partnership Goal"), scoped=True
         ),
     )
     objectives = LinkField(
         attribute="objectives",
         column_name="objectives",
         widget=StrictManyToManyWidget(
-            StrategicObjective, field="number", label="objective", scoped=True
+            StrategicObjective, field="number", label=gettext_lazy("objective"), scoped=True
         ),
     )
     allies = LinkField(
         attribute="allies",
         column_name="allies",
-        widget=StrictManyToManyWidget(Ally, field="code", label="Ally", scoped=False, upper=True),
+        widget=StrictManyToManyWidget(
+            Ally, field="code", label=gettext_lazy("Ally"), scoped=False, upper=True
+        ),
     )
     organisations = ParticipantsField(
         attribute="organisations", column_name="organisations", widget=ParticipantsWidget()
@@ -383,7 +412,9 @@ class ActivityResource(resources.ModelResource):
         saves_null_values=True,
     )
     description = _text("description")
+    description_ja = _text("description_ja")
     outcome = _text("outcome")
+    outcome_ja = _text("outcome_ja")
     version = fields.Field(
         attribute="version", column_name="version", widget=ReadOnlyWidget(), readonly=True
     )
@@ -421,7 +452,7 @@ class ActivityResource(resources.ModelResource):
         try:
             if self.user is None or not self.user.has_perms(IMPORT_PERMISSIONS):
                 raise PermissionDenied(
-                    "Importing activities is for Editors and Programme managers."
+                    _("Importing activities is for Editors and Programme managers.")
                 )
             check_row_count(len(dataset))
         except (PermissionDenied, ImportRefused):
@@ -437,7 +468,12 @@ class ActivityResource(resources.ModelResource):
             return self.init_instance(row), True
         if not value.isdigit():
             raise ValidationError(
-                {"id": f"“{value}” is not an activity id: leave it empty to add a new activity."}
+                {
+                    "id": _(
+                        "“%(value)s” is not an activity id: leave it empty to add a new activity."
+                    )
+                    % {"value": value}
+                }
             )
         # With what the preview's diff and the unchanged check read, in four queries.
         instance = (
@@ -450,7 +486,12 @@ class ActivityResource(resources.ModelResource):
         if instance is None:
             # The same answer for a deleted, never existing or hidden (restricted) one.
             raise ValidationError(
-                {"id": f"No such activity: {value}. Leave the id empty to add a new activity."}
+                {
+                    "id": _(
+                        "No such activity: %(value)s. Leave the id empty to add a new activity."
+                    )
+                    % {"value": value}
+                }
             )
         instance._links_loaded = {
             name: list(getattr(instance, name).all())
@@ -507,7 +548,8 @@ class ActivityResource(resources.ModelResource):
                 instance._import_version = int(version)
             else:
                 errors["version"] = ValidationError(
-                    f"“{version}” is not a version: keep the number the export wrote."
+                    _("“%(value)s” is not a version: keep the number the export wrote.")
+                    % {"value": version}
                 )
         if errors:
             raise ValidationError(errors)
@@ -534,11 +576,11 @@ class ActivityResource(resources.ModelResource):
 
     @staticmethod
     def _conflict_message(instance: Activity, expected: int | None) -> str:
-        return (
-            f"Activity {instance.pk} has been changed since this file was exported (version "
-            f"{expected} in the file, {instance.version} now): export it again and redo "
+        return _(
+            "Activity %(id)s has been changed since this file was exported (version "
+            "%(expected)s in the file, %(current)s now): export it again and redo "
             "the change, so that the newer change is not overwritten."
-        )
+        ) % {"id": instance.pk, "expected": expected, "current": instance.version}
 
     # --- writing ---------------------------------------------------------------------
 
@@ -591,7 +633,9 @@ class ActivityResource(resources.ModelResource):
             ) from None
         except (IntegrityError, DataError) as error:
             # Checked above, so only a concurrent change gets here; still a row error.
-            raise ValidationError({_failed_field(error): f"Not saved: {error}".strip()}) from None
+            raise ValidationError(
+                {_failed_field(error): (_("Not saved: %(error)s") % {"error": error}).strip()}
+            ) from None
 
     def save_m2m(self, instance: Activity, row, **kwargs: Any) -> None:
         """The services have set the links with the row."""

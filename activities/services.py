@@ -17,6 +17,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from activities.models import (
     REVIEW_COMMENT_MAX_LENGTH,
@@ -35,8 +37,9 @@ T = TypeVar("T")
 
 LINKS = ("goals", "objectives", "allies")
 # What a record says happened: an Editor's change to one of these sends an approved record
-# back for review; other fields (title, description, location…) do not.
-SUBSTANCE_FIELDS = ("start_date", "end_date", "status", "outcome")
+# back for review; other fields (title, description, location…) do not. The outcome counts
+# in either language; who took part (the participants with their roles) counts too.
+SUBSTANCE_FIELDS = ("start_date", "end_date", "status", "outcome", "outcome_ja")
 SUBSTANCE_LINKS = ("goals", "allies")
 # Who took part, each with a role: [(Organisation or its id, role), ...]; written by
 # set_participants() after the links, recorded in the history like them (with the roles).
@@ -77,7 +80,7 @@ def programme_of_goals(goals: Iterable[PartnershipGoal]) -> Programme | None:
         return None
     if len(programme_ids) > 1:
         raise ValidationError(
-            {"goals": "These goals belong to different programmes; choose the programme."}
+            {"goals": _("These goals belong to different programmes; choose the programme.")}
         )
     return Programme.objects.get(pk=programme_ids.pop())
 
@@ -90,7 +93,11 @@ def check_releasability(user: AbstractBaseUser, releasability: str | None) -> No
     """
     if releasability == Releasability.RESTRICTED and not user.has_perm(VIEW_RESTRICTED):
         raise ValidationError(
-            {"releasability": "Only users allowed to see restricted activities can restrict one."}
+            {
+                "releasability": _(
+                    "Only users allowed to see restricted activities can restrict one."
+                )
+            }
         )
 
 
@@ -136,7 +143,9 @@ def create_activity(*, user: AbstractBaseUser, data: dict[str, Any]) -> Activity
     check_releasability(user, fields.get("releasability"))
     fields["review_state"] = fields.get("review_state") or ReviewState.SUBMITTED
     if fields["review_state"] not in CREATION_STATES:
-        raise ValidationError({"review_state": "A new record is a draft or submitted for review."})
+        raise ValidationError(
+            {"review_state": _("A new record is a draft or submitted for review.")}
+        )
     if fields.get("programme") is None:
         fields["programme"] = programme_of_goals(links.get("goals", []))
     activity = Activity(**fields, created_by=user, updated_by=user)
@@ -156,7 +165,7 @@ class VersionConflict(Exception):
 
     def __init__(self, current: Activity | None) -> None:
         self.current = current  # as it now stands, or None if it was deleted
-        super().__init__("The activity was changed by someone else.")
+        super().__init__(_("The activity was changed by someone else."))
 
 
 def claim_version(activity_id: int, expected_version: int | None) -> int:
@@ -202,7 +211,7 @@ def update_activity(
     if (
         activity.review_state == ReviewState.APPROVED
         and not user.has_perm(REVIEW)
-        and changes_substance(activity, fields, links)
+        and changes_substance(activity, fields, links, data.get(PARTICIPANTS))
     ):
         activity.review_state = ReviewState.SUBMITTED
         activity.review_changed_at = timezone.now()
@@ -238,7 +247,7 @@ def restore_activity(*, activity_id: int, user: AbstractBaseUser) -> Activity:
     """Bring back a deleted activity under its old id, as its last version stood,
     links included. Activity.DoesNotExist for one `user` may not know of (restricted)."""
     if Activity.objects.filter(pk=activity_id).exists():
-        raise ValidationError("This activity has not been deleted.")
+        raise ValidationError(_("This activity has not been deleted."))
     if not deleted_activities(user).filter(id=activity_id).exists():
         raise Activity.DoesNotExist(f"No deleted activity {activity_id} for this user.")
     version = restorable_version(Activity.history.filter(id=activity_id))
@@ -260,10 +269,14 @@ def restore_activity(*, activity_id: int, user: AbstractBaseUser) -> Activity:
 
 
 def changes_substance(
-    activity: Activity, fields: dict[str, Any], links: dict[str, list[Any]]
+    activity: Activity,
+    fields: dict[str, Any],
+    links: dict[str, list[Any]],
+    participants: Iterable[tuple[Organisation | int, str]] | None = None,
 ) -> bool:
-    """Whether writing `fields` and `links` over `activity` (as it stands in the database)
-    changes what it says happened: its dates, status, goals, Allies or outcome."""
+    """Whether writing `fields`, `links` and `participants` (None: left as they are) over
+    `activity` (as it stands in the database) changes what it says happened: its dates,
+    status, goals, Allies, outcome, or who took part in what role."""
     for name in SUBSTANCE_FIELDS:
         if name in fields and fields[name] != getattr(activity, name):
             return True
@@ -272,6 +285,15 @@ def changes_substance(
             new = {getattr(obj, "pk", obj) for obj in links[name]}
             if new != set(getattr(activity, name).values_list("pk", flat=True)):
                 return True
+    if participants is not None:
+        wanted = {getattr(org, "pk", org): role for org, role in participants}
+        current = dict(
+            ActivityOrganisation.objects.filter(activity=activity).values_list(
+                "organisation_id", "role"
+            )
+        )
+        if wanted != current:
+            return True
     return False
 
 
@@ -285,7 +307,21 @@ class TransitionRefused(Exception):
         self.activity = activity
         self.action = action
         state = ReviewState(activity.review_state).label.lower()
-        super().__init__(f"This record is {state}: it cannot be {action} now.")
+        super().__init__(REFUSED[action] % {"state": state})
+
+
+# Whole sentences for each transition's past participle, so that each reads naturally
+# once translated.
+REFUSED = {
+    "submitted": gettext_lazy("This record is %(state)s: it cannot be submitted now."),
+    "approved": gettext_lazy("This record is %(state)s: it cannot be approved now."),
+    "returned": gettext_lazy("This record is %(state)s: it cannot be returned now."),
+}
+NOT_YOURS = {
+    "submitted": gettext_lazy("Your role cannot have records submitted."),
+    "approved": gettext_lazy("Your role cannot have records approved."),
+    "returned": gettext_lazy("Your role cannot have records returned."),
+}
 
 
 # Each transition: the permission it takes, the states it leaves, the state it reaches,
@@ -321,7 +357,7 @@ def _transition(
 ) -> Activity:
     permission, sources, target, done = TRANSITIONS[name]
     if not user.has_perm(permission):
-        raise PermissionDenied(f"Your role cannot have records {done}.")
+        raise PermissionDenied(str(NOT_YOURS[done]))
     # Lock the row first: of two concurrent reviews, the second sees the first's state.
     current = Activity.objects.select_for_update().filter(pk=activity.pk).first()
     if current is None:
@@ -385,12 +421,15 @@ def return_activity(
     (Programme managers; the comment is required). The author is told by e-mail."""
     comment = (comment or "").strip()
     if not user.has_perm(REVIEW):
-        raise PermissionDenied("Your role cannot have records returned.")
+        raise PermissionDenied(_("Your role cannot have records returned."))
     if not comment:
-        raise ValidationError({"comment": "Say what the author should fix."})
+        raise ValidationError({"comment": _("Say what the author should fix.")})
     if len(comment) > REVIEW_COMMENT_MAX_LENGTH:
         raise ValidationError(
-            {"comment": f"Keep the comment within {REVIEW_COMMENT_MAX_LENGTH} characters."}
+            {
+                "comment": _("Keep the comment within %(limit)d characters.")
+                % {"limit": REVIEW_COMMENT_MAX_LENGTH}
+            }
         )
     return _transition(
         "return", activity=activity, user=user, expected_version=expected_version, comment=comment

@@ -8,6 +8,7 @@ script, a future bug) from linking an activity to another programme's goals.
 from django.core.exceptions import ValidationError
 from django.db.models.signals import m2m_changed
 from django.dispatch import Signal, receiver
+from django.utils.translation import gettext as _
 
 from activities.models import Activity
 
@@ -28,7 +29,7 @@ def _guard_same_programme(sender, instance, action, reverse, model, pk_set, **kw
     else:
         foreign = model.objects.filter(pk__in=pk_set).exclude(programme_id=instance.programme_id)
     if foreign.exists():
-        raise ValidationError("An activity can only be linked to its own programme's framework.")
+        raise ValidationError(_("An activity can only be linked to its own programme's framework."))
 
 
 @receiver(m2m_changed, sender=Activity.goals.through)

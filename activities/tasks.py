@@ -12,7 +12,10 @@ from celery import shared_task
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.mail import send_mail
+from django.utils import translation
+from django.utils.translation import gettext as _
 
+from accounts.languages import recipient_language
 from activities import idempotency
 from activities.models import Activity, ReviewState
 
@@ -27,18 +30,18 @@ def review_message(activity: Activity) -> tuple[str, str]:
     """The subject and body telling the author of `activity` its review's outcome."""
     link = page_link(activity)
     if activity.review_state == ReviewState.APPROVED:
-        subject = f"Approved: {activity.title}"
-        body = (
-            f"Your record “{activity}” was approved.\n\n"
-            f"It now counts as approved in ITPP Tracker: {link}\n"
-        )
+        subject = _("Approved: %(title)s") % {"title": activity.title}
+        body = _(
+            "Your record “%(record)s” was approved.\n\n"
+            "It now counts as approved in ITPP Tracker: %(link)s\n"
+        ) % {"record": activity, "link": link}
     else:
-        subject = f"Returned for changes: {activity.title}"
-        body = (
-            f"Your record “{activity}” was returned to you with this comment:\n\n"
-            f"{activity.review_comment}\n\n"
-            f"Fix it and submit it again: {link}\n"
-        )
+        subject = _("Returned for changes: %(title)s") % {"title": activity.title}
+        body = _(
+            "Your record “%(record)s” was returned to you with this comment:\n\n"
+            "%(comment)s\n\n"
+            "Fix it and submit it again: %(link)s\n"
+        ) % {"record": activity, "comment": activity.review_comment, "link": link}
     return subject, body
 
 
@@ -61,7 +64,8 @@ def notify_author_of_review(self, activity_id: int, state: str) -> bool:
         return False
     if not Activity.objects.visible_to(author).filter(pk=activity_id).exists():
         return False
-    subject, body = review_message(activity)
+    with translation.override(recipient_language(author)):  # their language, else English
+        subject, body = review_message(activity)
     try:
         send_mail(subject, body, None, [author.email])
     except (SMTPException, OSError) as error:

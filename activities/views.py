@@ -18,6 +18,9 @@ from django.template.response import TemplateResponse
 from django.urls import reverse, reverse_lazy
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.generic import (
     CreateView,
@@ -77,7 +80,15 @@ CHECKBOX_FILTERS = (
 )
 # Copied by "Log a similar activity": what the next occurrence of an activity shares with the
 # last one. Dates, status, attendance and outcome belong to one occurrence and are left out.
-SIMILAR_FIELDS = ("title", "activity_type", "location", "lead_organisation", "description")
+SIMILAR_FIELDS = (
+    "title",
+    "title_ja",
+    "activity_type",
+    "location",
+    "lead_organisation",
+    "description",
+    "description_ja",
+)
 SIMILAR_LINKS = ("goals", "objectives", "allies")
 
 
@@ -216,7 +227,8 @@ class ActivityExportView(RolePermissionMixin, View):
                 f"{name}: {' '.join(errors)}" for name, errors in filterset.errors.items()
             )
             return HttpResponseBadRequest(
-                f"The filter is not valid, so nothing was exported. {problems}",
+                _("The filter is not valid, so nothing was exported. %(problems)s")
+                % {"problems": problems},
                 content_type="text/plain; charset=utf-8",
             )
         filename = f"activities-{timezone.localdate():%Y-%m-%d}.csv"
@@ -276,8 +288,11 @@ def deletion_record(user: User | AnonymousUser, activity_id: int) -> Model | Non
 
 
 def deleted_by(record: Model) -> str:
-    who = record.history_user.get_username() if record.history_user else "the system"
-    return f"{who} deleted it on {timezone.localtime(record.history_date):%d %b %Y at %H:%M}"
+    who = record.history_user.get_username() if record.history_user else _("the system")
+    return _("%(who)s deleted it on %(when)s") % {
+        "who": who,
+        "when": date_format(timezone.localtime(record.history_date), "DATETIME_FORMAT"),
+    }
 
 
 class ActivityCreateView(RolePermissionMixin, CreateView):
@@ -298,7 +313,7 @@ class ActivityCreateView(RolePermissionMixin, CreateView):
         if value is None:
             return None
         if not value.isdigit():
-            raise Http404("No such activity to copy from.")
+            raise Http404(_("No such activity to copy from."))
         return get_object_or_404(
             Activity.objects.visible_to(self.request.user)
             .select_related("programme")
@@ -312,7 +327,7 @@ class ActivityCreateView(RolePermissionMixin, CreateView):
         self.programmes = list(Programme.objects.all())
         programme = Programme.objects.chosen(self.request.GET.get("programme", ""), self.programmes)
         if programme is None:
-            raise Http404(NO_PROGRAMME)
+            raise Http404(_(NO_PROGRAMME))
         return programme
 
     def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
@@ -411,14 +426,17 @@ class ActivityCreateView(RolePermissionMixin, CreateView):
         if as_draft:
             messages.success(
                 self.request,
-                f"The draft “{activity.title}” was saved. Only Editors and Programme managers "
-                "see it; submit it for review when it is ready.",
+                _(
+                    "The draft “%(title)s” was saved. Only Editors and Programme managers "
+                    "see it; submit it for review when it is ready."
+                )
+                % {"title": activity.title},
             )
         else:
             messages.success(
                 self.request,
-                f"The activity “{activity.title}” was logged. It awaits a Programme "
-                "manager's review.",
+                _("The activity “%(title)s” was logged. It awaits a Programme manager's review.")
+                % {"title": activity.title},
             )
         return redirect(activity)
 
@@ -429,14 +447,19 @@ class ActivityCreateView(RolePermissionMixin, CreateView):
         if activity is None:
             messages.info(
                 self.request,
-                "This form was already sent and its activity logged (it has been deleted "
-                "since); nothing was logged again.",
+                _(
+                    "This form was already sent and its activity logged (it has been deleted "
+                    "since); nothing was logged again."
+                ),
             )
             return redirect("activities:list")
         messages.info(
             self.request,
-            f"This form was already sent: “{activity.title}” was logged then, so nothing was "
-            "logged again. Use “Log a similar activity” to log another like it.",
+            _(
+                "This form was already sent: “%(title)s” was logged then, so nothing was "
+                "logged again. Use “Log a similar activity” to log another like it."
+            )
+            % {"title": activity.title},
         )
         return redirect(activity)
 
@@ -479,7 +502,9 @@ class ActivityUpdateView(RolePermissionMixin, VisibleActivityMixin, UpdateView):
         except ValidationError as error:
             form.add_error(None, error)
             return self.form_invalid(form)
-        messages.success(self.request, f"The activity “{activity.title}” was saved.")
+        messages.success(
+            self.request, _("The activity “%(title)s” was saved.") % {"title": activity.title}
+        )
         return redirect(activity)
 
     def form_invalid(self, form: ActivityPageForm) -> HttpResponse:
@@ -495,7 +520,7 @@ class ActivityUpdateView(RolePermissionMixin, VisibleActivityMixin, UpdateView):
         """Someone saved in between: save nothing, keep the user's input, and say who
         saved when, and each field they changed as it now is beside the user's value."""
         if not Activity.objects.visible_to(self.request.user).filter(pk=current.pk).exists():
-            raise Http404("No such activity.")  # restricted in the meantime
+            raise Http404(_("No such activity."))  # restricted in the meantime
         report = changes_since(
             current.pk, form.cleaned_data.get("version"), form_data(form), user=self.request.user
         )
@@ -512,7 +537,7 @@ class ActivityUpdateView(RolePermissionMixin, VisibleActivityMixin, UpdateView):
         # Its programme may have gone too, once nothing protected it any more.
         programme = Programme.objects.filter(pk=getattr(record, "programme_id", None)).first()
         if programme is None:
-            raise Http404("No such activity.")
+            raise Http404(_("No such activity."))
         data = self.request.POST.copy()
         data["programme"] = programme.pk  # fixed (and so not sent) on the edit form
         data.pop("version", None)
@@ -549,7 +574,11 @@ class ActivityDeleteView(RolePermissionMixin, VisibleActivityMixin, DeleteView):
             record = deletion_record(request.user, self.kwargs["pk"])
             if record is None:
                 raise
-            messages.info(request, f"“{record.title}” was already deleted: {deleted_by(record)}.")
+            messages.info(
+                request,
+                _("“%(title)s” was already deleted: %(deletion)s.")
+                % {"title": record.title, "deletion": deleted_by(record)},
+            )
             return redirect(self.success_url)
 
     def form_valid(self, form: ActivityDeleteForm) -> HttpResponse:
@@ -562,18 +591,22 @@ class ActivityDeleteView(RolePermissionMixin, VisibleActivityMixin, DeleteView):
             )
         except VersionConflict as conflict:
             if conflict.current is None:
-                messages.info(self.request, f"“{title}” was already deleted.")
+                messages.info(
+                    self.request, _("“%(title)s” was already deleted.") % {"title": title}
+                )
                 return redirect(self.success_url)
             current = Activity.objects.visible_to(self.request.user).filter(pk=conflict.current.pk)
             if not current.exists():
-                raise Http404("No such activity.") from None  # restricted in the meantime
+                raise Http404(_("No such activity.")) from None  # restricted in the meantime
             report = changes_since(
                 conflict.current.pk, form.cleaned_data["version"], {}, user=self.request.user
             )
             self.object = conflict.current
             form = ActivityDeleteForm(initial={"version": conflict.current.version})
             return self.render_to_response(self.get_context_data(form=form, conflict=report))
-        messages.success(self.request, f"The activity “{title}” was deleted.")
+        messages.success(
+            self.request, _("The activity “%(title)s” was deleted.") % {"title": title}
+        )
         return redirect(self.success_url)
 
 
@@ -604,13 +637,18 @@ class ActivityRestoreView(RolePermissionMixin, View):
         try:
             activity = restore_activity(activity_id=pk, user=request.user)
         except Activity.DoesNotExist:
-            raise Http404("No such deleted activity.") from None
+            raise Http404(_("No such deleted activity.")) from None
         except (ValidationError, IntegrityError):
             # Restored by someone else in the meantime (or never deleted).
             activity = get_object_or_404(Activity.objects.visible_to(request.user), pk=pk)
-            messages.info(request, f"“{activity.title}” is not deleted: nothing to restore.")
+            messages.info(
+                request,
+                _("“%(title)s” is not deleted: nothing to restore.") % {"title": activity.title},
+            )
             return redirect(activity)
-        messages.success(request, f"The activity “{activity.title}” was restored.")
+        messages.success(
+            request, _("The activity “%(title)s” was restored.") % {"title": activity.title}
+        )
         return redirect(activity)
 
 
@@ -628,14 +666,19 @@ class ActivityReviewView(RolePermissionMixin, View):
     permission_required = "activities.change_activity"
     http_method_names = ["post"]
     action = ""
-    DONE = {"submit": "submitted for review", "approve": "approved", "return": "returned"}
+    # Whole sentences, so that each reads naturally once translated.
+    DONE = {
+        "submit": gettext_lazy("“%(title)s” was submitted for review."),
+        "approve": gettext_lazy("“%(title)s” was approved."),
+        "return": gettext_lazy("“%(title)s” was returned."),
+    }
 
     def post(self, request: HttpRequest, pk: int) -> HttpResponse:
         activity = get_object_or_404(Activity.objects.visible_to(request.user), pk=pk)
         form = ActivityReviewForm(request.POST)
         if not form.is_valid():
             messages.error(
-                request, "This form did not carry the record's version: nothing was changed."
+                request, _("This form did not carry the record's version: nothing was changed.")
             )
             return redirect(activity)
         version = form.cleaned_data["version"]
@@ -653,11 +696,13 @@ class ActivityReviewView(RolePermissionMixin, View):
                 )
         except VersionConflict as conflict:
             if conflict.current is None:
-                raise Http404("No such activity.") from None
+                raise Http404(_("No such activity.")) from None
             messages.error(
                 request,
-                "Someone changed this record since you opened it: nothing was changed. "
-                "Check it as it now stands and try again.",
+                _(
+                    "Someone changed this record since you opened it: nothing was changed. "
+                    "Check it as it now stands and try again."
+                ),
             )
             return redirect(activity)
         except TransitionRefused as refused:
@@ -665,7 +710,7 @@ class ActivityReviewView(RolePermissionMixin, View):
             return redirect(activity)
         except ValidationError as error:
             for text in error.message_dict.get("comment", error.messages):
-                messages.error(request, f"Not returned: {text}")
+                messages.error(request, _("Not returned: %(reason)s") % {"reason": text})
             return redirect(activity)
-        messages.success(request, f"“{activity.title}” was {self.DONE[self.action]}.")
+        messages.success(request, self.DONE[self.action] % {"title": activity.title})
         return redirect(activity)

@@ -1,9 +1,10 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class AttachmentsConfig(AppConfig):
     name = "attachments"
-    verbose_name = "Attachments"
+    verbose_name = _("Attachments")
 
     def ready(self) -> None:
         # The activity's change log shows attachments added and removed; activities cannot

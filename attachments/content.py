@@ -14,6 +14,7 @@ from collections.abc import Iterable
 import filetype
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext, gettext_lazy, ngettext
 
 # Content type -> what to call it in messages.
 ALLOWED = {
@@ -31,7 +32,7 @@ ALLOWED = {
     "text/plain": "plain text",
     "text/csv": "CSV",
 }
-ALLOWED_NAMES = (
+ALLOWED_NAMES = gettext_lazy(
     "PDF, Word, Excel, PowerPoint (docx, xlsx, pptx), OpenDocument, plain text, CSV, PNG or JPEG"
 )
 # How much of a file is read to decide its type (filetype reads at most 8 KiB itself).
@@ -64,21 +65,23 @@ def max_size() -> int:
 
 def size_text(size: int) -> str:
     mib = size / (1024 * 1024)
-    return f"{mib:.0f} MiB" if mib >= 1 else f"{size} bytes"
+    if mib >= 1:
+        return gettext("%(size)s MiB") % {"size": f"{mib:.0f}"}
+    return ngettext("%(size)s byte", "%(size)s bytes", size) % {"size": size}
 
 
 def check_size(size: int) -> None:
     if size > max_size():
         raise FileTooLarge(
-            f"The file is over {size_text(max_size())}: attachments may be at most "
-            f"{size_text(max_size())}."
+            gettext("The file is over %(limit)s: attachments may be at most %(limit)s.")
+            % {"limit": size_text(max_size())}
         )
 
 
 def check_upload_size(size: int) -> None:
     check_size(size)
     if size == 0:
-        raise FileRefused("The file is empty.")
+        raise FileRefused(gettext("The file is empty."))
 
 
 def _is_text(head: bytes, complete: bool) -> bool:
@@ -100,14 +103,25 @@ def detect(head: bytes, *, filename: str, complete: bool) -> str:
         if kind.mime in ALLOWED:
             return kind.mime
         raise FileTypeRefused(
-            f"“{filename}” is a file of type {kind.mime} ({kind.extension}), whatever its "
-            f"name says; attachments must be {ALLOWED_NAMES}."
+            gettext(
+                "“%(filename)s” is a file of type %(type)s (%(extension)s), whatever its "
+                "name says; attachments must be %(allowed)s."
+            )
+            % {
+                "filename": filename,
+                "type": kind.mime,
+                "extension": kind.extension,
+                "allowed": ALLOWED_NAMES,
+            }
         )
     if head and _is_text(head.removeprefix(b"\xef\xbb\xbf"), complete):
         return "text/csv" if filename.lower().endswith(".csv") else "text/plain"
     raise FileTypeRefused(
-        f"The type of “{filename}” could not be recognised from its content; attachments "
-        f"must be {ALLOWED_NAMES}."
+        gettext(
+            "The type of “%(filename)s” could not be recognised from its content; attachments "
+            "must be %(allowed)s."
+        )
+        % {"filename": filename, "allowed": ALLOWED_NAMES}
     )
 
 

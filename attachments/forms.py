@@ -1,4 +1,5 @@
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from attachments.models import Attachment
 
@@ -6,9 +7,9 @@ from attachments.models import Attachment
 class AttachmentForm(forms.Form):
     """The pages' upload: the same checks as the API's, in the service."""
 
-    file = forms.FileField(label="File", allow_empty_file=True)
+    file = forms.FileField(label=_("File"), allow_empty_file=True)
     title = forms.CharField(
-        label="Title (optional)",
+        label=_("Title (optional)"),
         max_length=Attachment._meta.get_field("title").max_length,
         required=False,
     )

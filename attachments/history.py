@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils.translation import gettext
+
 from attachments.models import Attachment
 
 ACTIONS = {"+": "attachment added", "-": "attachment removed"}
@@ -28,7 +30,7 @@ def attachment_events(activity_id: int) -> list[dict[str, Any]]:
                 "channel": record.history_channel or "system",
                 "action": ACTIONS[record.history_type],
                 "changes": {"attachments": {"old": before, "new": after}},
-                "lines": [("Attachment", before or "—", after or "—")],
+                "lines": [(gettext("Attachment"), before or "—", after or "—")],
                 "history_id": None,
             }
         )

@@ -14,6 +14,7 @@ from django.db import models
 from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from activities.models import Activity
 from goals.models import GoalAssessment
@@ -73,6 +74,7 @@ class Attachment(models.Model):
         null=True,
         blank=True,
         related_name="attachments",
+        verbose_name=_("activity"),
     )
     assessment = models.ForeignKey(
         GoalAssessment,
@@ -80,14 +82,17 @@ class Attachment(models.Model):
         null=True,
         blank=True,
         related_name="attachments",
+        verbose_name=_("assessment"),
     )
-    title = models.CharField(max_length=255, blank=True)
+    title = models.CharField(_("title"), max_length=255, blank=True)
     filename = models.CharField(
-        "file name", max_length=255, help_text="The name it was uploaded with."
+        _("file name"), max_length=255, help_text=_("The name it was uploaded with.")
     )
-    file = models.FileField(storage=attachment_storage, upload_to=random_name, max_length=255)
-    content_type = models.CharField(max_length=100)
-    size = models.PositiveBigIntegerField()
+    file = models.FileField(
+        _("file"), storage=attachment_storage, upload_to=random_name, max_length=255
+    )
+    content_type = models.CharField(_("content type"), max_length=100)
+    size = models.PositiveBigIntegerField(_("size"))
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -95,8 +100,9 @@ class Attachment(models.Model):
         blank=True,
         editable=False,
         related_name="+",
+        verbose_name=_("uploaded by"),
     )
-    uploaded_at = models.DateTimeField(default=timezone.now, editable=False)
+    uploaded_at = models.DateTimeField(_("uploaded at"), default=timezone.now, editable=False)
 
     objects = AttachmentQuerySet.as_manager()
     # Adding and removing are in the activity's change log (attachments.history).
@@ -104,12 +110,16 @@ class Attachment(models.Model):
 
     class Meta:
         ordering = ["uploaded_at", "id"]
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
         constraints = [
             models.CheckConstraint(
                 condition=Q(activity__isnull=False, assessment__isnull=True)
                 | Q(activity__isnull=True, assessment__isnull=False),
                 name="attachment_of_one_record",
-                violation_error_message="An attachment belongs to one activity or one assessment.",
+                violation_error_message=_(
+                    "An attachment belongs to one activity or one assessment."
+                ),
             ),
         ]
 

@@ -7,6 +7,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from activities.models import Activity
 from activities.services import batched
@@ -47,7 +48,7 @@ def add_attachment(
     ValidationError naming `file`) for an empty, too large or not allowed file.
     """
     if not may_add(user, parent):
-        raise PermissionDenied("You may not add attachments to this record.")
+        raise PermissionDenied(_("You may not add attachments to this record."))
     _check_open(parent)
     content_type = inspect(upload)
     attachment = Attachment(
@@ -77,7 +78,7 @@ def remove_attachment(*, user: AbstractBaseUser, attachment: Attachment) -> None
     """Remove an attachment (Programme managers any, Editors their own); the file goes
     once the transaction commits, the history keeps who removed what."""
     if not may_delete(user, attachment):
-        raise PermissionDenied("Only Programme managers, or whoever added it, may remove this.")
+        raise PermissionDenied(_("Only Programme managers, or whoever added it, may remove this."))
     _check_open(parent_of(attachment))
     stored = attachment.file.name
     attachment._history_user = user

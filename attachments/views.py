@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_POST
 
@@ -26,7 +27,7 @@ def download(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         return download_response(attachment)
     except FileNotFoundError:
-        raise Http404("The file is missing from the store.") from None
+        raise Http404(_("The file is missing from the store.")) from None
 
 
 def _back(parent: Activity | GoalAssessment) -> HttpResponseRedirect:
@@ -45,7 +46,7 @@ def _upload(request: HttpRequest, parent: Activity | GoalAssessment) -> HttpResp
         messages.error(request, error.text)
         return _back(parent)
     if not valid:
-        messages.error(request, "Choose a file to attach.")
+        messages.error(request, _("Choose a file to attach."))
         return _back(parent)
     try:
         attachment = services.add_attachment(
@@ -57,7 +58,7 @@ def _upload(request: HttpRequest, parent: Activity | GoalAssessment) -> HttpResp
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
         return _back(parent)
-    messages.success(request, f"“{attachment.name}” was attached.")
+    messages.success(request, _("“%(name)s” was attached.") % {"name": attachment.name})
     return _back(parent)
 
 
@@ -96,5 +97,5 @@ def delete(request: HttpRequest, pk: int) -> HttpResponse:
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
         return _back(parent)
-    messages.success(request, f"“{attachment.name}” was removed.")
+    messages.success(request, _("“%(name)s” was removed.") % {"name": attachment.name})
     return _back(parent)

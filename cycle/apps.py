@@ -1,9 +1,10 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class CycleConfig(AppConfig):
     name = "cycle"
-    verbose_name = "Programme cycle"
+    verbose_name = _("Programme cycle")
 
     def ready(self) -> None:
         # The follow-ups' section of the activity page: activities cannot import this app,

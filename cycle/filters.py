@@ -6,6 +6,8 @@ import django_filters
 from django import forms
 from django.db.models import Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
@@ -37,7 +39,7 @@ class StrictBooleanField(forms.NullBooleanField):
             return True
         if value in (False, "false", "False", "0"):
             return False
-        raise forms.ValidationError("Enter true or false.", code="invalid")
+        raise forms.ValidationError(gettext("Enter true or false."), code="invalid")
 
 
 class StrictBooleanFilter(django_filters.BooleanFilter):
@@ -46,15 +48,15 @@ class StrictBooleanFilter(django_filters.BooleanFilter):
 
 class FollowUpFilterSet(django_filters.FilterSet):
     activity = ActivityIdFilter(
-        field_name="activity_id", min_value=1, max_value=MAX_ID, help_text="An activity's id."
+        field_name="activity_id", min_value=1, max_value=MAX_ID, help_text=_("An activity's id.")
     )
     owner = django_filters.CharFilter(
-        field_name="owner__username", max_length=150, help_text="The owner's username."
+        field_name="owner__username", max_length=150, help_text=_("The owner's username.")
     )
     status = django_filters.ChoiceFilter(choices=FollowUpStatus.choices)
     overdue = StrictBooleanFilter(
         method="filter_overdue",
-        help_text="true: open past their due date; false: the others.",
+        help_text=_("true: open past their due date; false: the others."),
     )
     goal = django_filters.ModelChoiceFilter(queryset=PartnershipGoal.objects.all())
     programme = django_filters.ModelChoiceFilter(

@@ -10,6 +10,8 @@ from django.core.validators import MaxLengthValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from activities.models import Activity
 from cycle.querysets import FollowUpQuerySet
@@ -19,9 +21,9 @@ from itpp.history import tracked
 
 
 class FollowUpStatus(models.TextChoices):
-    OPEN = "open", "Open"
-    DONE = "done", "Done"
-    DROPPED = "dropped", "Dropped"
+    OPEN = "open", _("Open")
+    DONE = "done", _("Done")
+    DROPPED = "dropped", _("Dropped")
 
 
 def can_see_activity(user: models.Model, activity: Activity) -> bool:
@@ -37,21 +39,24 @@ class FollowUp(models.Model):
     """An action someone must carry out by a date, after an activity (a consultation's
     follow-up, an exercise's lesson). It is seen exactly by those who see its activity."""
 
-    activity = models.ForeignKey(Activity, on_delete=models.CASCADE, related_name="follow_ups")
+    activity = models.ForeignKey(
+        Activity, on_delete=models.CASCADE, related_name="follow_ups", verbose_name=_("activity")
+    )
     text = models.TextField(
-        "action",
+        _("action"),
         validators=[MaxLengthValidator(2000)],
-        help_text="What must be done.",
+        help_text=_("What must be done."),
     )
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
         related_name="follow_ups",
-        help_text="Who carries it out; they must be able to see the activity.",
+        help_text=_("Who carries it out; they must be able to see the activity."),
+        verbose_name=_("owner"),
     )
-    due_date = models.DateField()
+    due_date = models.DateField(_("due date"))
     status = models.CharField(
-        max_length=10, choices=FollowUpStatus.choices, default=FollowUpStatus.OPEN
+        _("status"), max_length=10, choices=FollowUpStatus.choices, default=FollowUpStatus.OPEN
     )
     goal = models.ForeignKey(
         PartnershipGoal,
@@ -59,8 +64,8 @@ class FollowUp(models.Model):
         null=True,
         blank=True,
         related_name="follow_ups",
-        verbose_name="partnership goal",
-        help_text="Optional: the goal of the activity's programme it serves.",
+        verbose_name=_("partnership goal"),
+        help_text=_("Optional: the goal of the activity's programme it serves."),
     )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -69,6 +74,7 @@ class FollowUp(models.Model):
         blank=True,
         editable=False,
         related_name="+",
+        verbose_name=_("created by"),
     )
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -77,16 +83,18 @@ class FollowUp(models.Model):
         blank=True,
         editable=False,
         related_name="+",
+        verbose_name=_("updated by"),
     )
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     objects = FollowUpQuerySet.as_manager()
     history = tracked()
 
     class Meta:
         ordering = ["due_date", "id"]
-        verbose_name = "follow-up action"
+        verbose_name = _("follow-up action")
+        verbose_name_plural = _("follow-up actions")
         indexes = [
             # The overdue lists (attention, digests): open ones by due date.
             models.Index(
@@ -98,7 +106,7 @@ class FollowUp(models.Model):
                 field="status",
                 condition=Q(status__in=FollowUpStatus.values),
                 name="follow_up_status_valid",
-                violation_error_message="Choose one of the statuses.",
+                violation_error_message=_("Choose one of the statuses."),
             ),
         ]
 
@@ -123,7 +131,9 @@ class FollowUp(models.Model):
             and self.goal_id is not None
             and self.goal.programme_id != activity.programme_id
         ):
-            errors["goal"] = f"Choose a goal of the activity's programme “{activity.programme}”."
+            errors["goal"] = gettext(
+                "Choose a goal of the activity's programme “%(programme)s”."
+            ) % {"programme": activity.programme}
         # Whoever owns an action is told of it (and mailed about it): never someone who may
         # not see its activity.
         if (
@@ -131,6 +141,6 @@ class FollowUp(models.Model):
             and self.owner_id is not None
             and not can_see_activity(self.owner, activity)
         ):
-            errors["owner"] = "This user cannot see the activity; choose someone who can."
+            errors["owner"] = gettext("This user cannot see the activity; choose someone who can.")
         if errors:
             raise ValidationError(errors)

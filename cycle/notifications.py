@@ -13,7 +13,10 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.core.mail import send_mail
 from django.db import transaction
 from django.template.loader import render_to_string
+from django.utils.formats import date_format
+from django.utils.translation import gettext
 
+from accounts.languages import in_recipient_language
 from accounts.models import Preferences
 from cycle.attention import digest_for
 from cycle.models import FollowUp
@@ -26,6 +29,11 @@ def site_url(path: str) -> str:
     return settings.SITE_URL.rstrip("/") + path
 
 
+@in_recipient_language(
+    lambda follow_up_id: (
+        FollowUp.objects.filter(pk=follow_up_id).values_list("owner", flat=True).first()
+    )
+)
 def follow_up_assigned(follow_up_id: int) -> bool:
     """Mail a follow-up's owner that it is theirs; False when there is nothing to send
     (gone, no address, or no longer theirs to see)."""
@@ -47,7 +55,8 @@ def follow_up_assigned(follow_up_id: int) -> bool:
         "my_work_url": site_url("/me/"),
     }
     send_mail(
-        subject=f"Follow-up action for you, due {follow_up.due_date:%d %b %Y}",
+        subject=gettext("Follow-up action for you, due %(date)s")
+        % {"date": date_format(follow_up.due_date, "DATE_FORMAT")},
         message=render_to_string("cycle/email/follow_up_assigned.txt", context),
         from_email=None,
         recipient_list=[owner.email],
@@ -66,6 +75,7 @@ def digest_recipients():
     )
 
 
+@in_recipient_language(lambda user, today: user)
 def send_digest(user: AbstractBaseUser, today: date) -> bool:
     """Send `user` their digest for `today`, once a day at most; False if there was
     nothing to send (or it was sent already)."""
@@ -86,7 +96,8 @@ def send_digest(user: AbstractBaseUser, today: date) -> bool:
             "account_url": site_url("/accounts/"),
         }
         send_mail(
-            subject=f"Your ITPP Tracker reminders for the week of {today:%d %b %Y}",
+            subject=gettext("Your ITPP Tracker reminders for the week of %(date)s")
+            % {"date": date_format(today, "DATE_FORMAT")},
             message=render_to_string("cycle/email/digest.txt", context),
             from_email=None,
             recipient_list=[user.email],

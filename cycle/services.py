@@ -13,6 +13,7 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from cycle.models import FollowUp, FollowUpStatus
 from itpp.history import history_batch
@@ -76,11 +77,11 @@ def mark_done(*, follow_up: FollowUp, user: AbstractBaseUser) -> FollowUp:
     """The owner (or an Editor) marks an open action done; done already, it stays so."""
     locked = FollowUp.objects.select_for_update().get(pk=follow_up.pk)
     if not may_mark_done(user, locked):
-        raise PermissionDenied("Only its owner, an Editor or a Programme manager may do this.")
+        raise PermissionDenied(_("Only its owner, an Editor or a Programme manager may do this."))
     if locked.status == FollowUpStatus.DONE:
         return locked
     if locked.status != FollowUpStatus.OPEN:
-        raise ValidationError({"status": "A dropped action cannot be marked done."})
+        raise ValidationError({"status": _("A dropped action cannot be marked done.")})
     locked.status = FollowUpStatus.DONE
     locked.updated_by = user
     with history_batch():

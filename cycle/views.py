@@ -12,6 +12,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import FormView, TemplateView
 
@@ -95,7 +96,7 @@ class FollowUpCreateView(FollowUpFormView):
     def save(self, form: FollowUpForm) -> None:
         data = {name: form.cleaned_data[name] for name in form.fields}
         services.create_follow_up(user=self.request.user, data={**data, "activity": self.activity})
-        messages.success(self.request, "The follow-up action was added.")
+        messages.success(self.request, _("The follow-up action was added."))
 
 
 class FollowUpUpdateView(FollowUpFormView):
@@ -114,7 +115,7 @@ class FollowUpUpdateView(FollowUpFormView):
     def save(self, form: FollowUpForm) -> None:
         data = {name: form.cleaned_data[name] for name in form.fields}
         services.update_follow_up(follow_up=self.follow_up, user=self.request.user, data=data)
-        messages.success(self.request, "The follow-up action was saved.")
+        messages.success(self.request, _("The follow-up action was saved."))
 
 
 class FollowUpDoneView(RolePermissionMixin, View):
@@ -126,13 +127,15 @@ class FollowUpDoneView(RolePermissionMixin, View):
     def post(self, request: HttpRequest, pk: int) -> HttpResponse:
         follow_up = visible_follow_up(request, pk)
         if not services.may_mark_done(request.user, follow_up):
-            raise PermissionDenied("Only its owner, an Editor or a Programme manager may do this.")
+            raise PermissionDenied(
+                _("Only its owner, an Editor or a Programme manager may do this.")
+            )
         try:
             services.mark_done(follow_up=follow_up, user=request.user)
         except DjangoValidationError as error:
             messages.error(request, " ".join(error.messages))
         else:
-            messages.success(request, "The follow-up action is marked done.")
+            messages.success(request, _("The follow-up action is marked done."))
         target = request.POST.get("next", "")
         if target != "/me/":  # the only other page with the button
             target = follow_up.activity.get_absolute_url() + "#follow-ups"

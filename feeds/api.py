@@ -8,6 +8,7 @@ from typing import Any
 from django.http import HttpResponse
 from django.urls import reverse
 from django.utils.http import urlencode
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import exceptions, generics, serializers
@@ -60,7 +61,7 @@ class IATIView(LoginExemptMixin, ThrottleRefusalsMixin, generics.GenericAPIView)
         )
         document = iati_activities(programme, goals_uri=goals_uri)
         if document is None:
-            raise exceptions.NotFound("This programme has no public activity to publish yet.")
+            raise exceptions.NotFound(_("This programme has no public activity to publish yet."))
         response = HttpResponse(document, content_type="application/xml; charset=utf-8")
         response["Content-Disposition"] = f'inline; filename="iati-activities-{programme.pk}.xml"'
         return response

@@ -1,6 +1,7 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class FeedsConfig(AppConfig):
     name = "feeds"
-    verbose_name = "Calendar feeds"
+    verbose_name = _("Calendar feeds")

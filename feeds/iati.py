@@ -75,7 +75,7 @@ def _narratives(parent: ET.Element, texts: Iterable[tuple[str, str]]) -> None:
 
 def _bilingual(activity: Activity, field: str) -> list[tuple[str, str]]:
     # Japanese beside English where the record has it (bilingual records, issue #15).
-    return [("en", getattr(activity, field)), ("ja", getattr(activity, f"{field}_ja", ""))]
+    return [("en", getattr(activity, field)), ("ja", getattr(activity, f"{field}_ja"))]
 
 
 def _country_codes(programme: Programme) -> dict[str, str]:
@@ -127,7 +127,9 @@ def _activity(
     description = ET.SubElement(element, "description", {"type": "1"})
     texts = _bilingual(activity, "description")
     # IATI requires a description; the title stands in for a record without one.
-    _narratives(description, texts if texts[0][1] else _bilingual(activity, "title"))
+    _narratives(
+        description, texts if any(text for _, text in texts) else _bilingual(activity, "title")
+    )
     accountable = ET.SubElement(
         element, "participating-org", {"ref": org_ref, "role": ACCOUNTABLE, "type": MULTILATERAL}
     )
@@ -167,7 +169,7 @@ def _activity(
                 "code": f"PG{goal.order}",
             },
         )
-        _narratives(tag, [("en", goal.title)])
+        _narratives(tag, [("en", goal.title), ("ja", goal.title_ja)])
 
 
 def iati_activities(

@@ -6,6 +6,8 @@ import hashlib
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 
 def hash_token(token: str) -> str:
@@ -24,14 +26,14 @@ class CalendarToken(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="calendar_token"
     )
     token_hash = models.CharField(max_length=64, unique=True, editable=False)
-    created_at = models.DateTimeField(editable=False, help_text="When the link was last reset.")
+    created_at = models.DateTimeField(editable=False, help_text=_("When the link was last reset."))
     last_used_at = models.DateTimeField(
-        null=True, blank=True, editable=False, help_text="When a calendar last read the feed."
+        null=True, blank=True, editable=False, help_text=_("When a calendar last read the feed.")
     )
 
     class Meta:
-        verbose_name = "calendar link"
+        verbose_name = _("calendar link")
         ordering = ["user__username"]
 
     def __str__(self) -> str:
-        return f"Calendar link of {self.user}"
+        return gettext("Calendar link of %(user)s") % {"user": self.user}

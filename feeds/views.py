@@ -19,6 +19,7 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
 from django.utils.decorators import method_decorator
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 from django.views.generic import TemplateView
@@ -51,12 +52,16 @@ def calendar_feed(request: HttpRequest) -> HttpResponse:
     if calendar_token is None:
         return plain(
             HttpResponseNotFound,
-            "No calendar at this link: it is wrong or was reset. "
-            "Get a new link on the Calendar page of ITPP Tracker.",
+            _(
+                "No calendar at this link: it is wrong or was reset. "
+                "Get a new link on the Calendar page of ITPP Tracker."
+            ),
         )
     user = calendar_token.user
     if not may_read_feed(user):
-        return plain(HttpResponseForbidden, "The owner of this link may no longer see activities.")
+        return plain(
+            HttpResponseForbidden, _("The owner of this link may no longer see activities.")
+        )
 
     data = QueryDict(mutable=True)
     for name in FEED_FILTERS:
@@ -65,7 +70,7 @@ def calendar_feed(request: HttpRequest) -> HttpResponse:
     filters = ActivityFilterSet(data, queryset=Activity.objects.visible_to(user))
     if not filters.is_valid():
         errors = "; ".join(f"{name}: {' '.join(msgs)}" for name, msgs in filters.errors.items())
-        return plain(HttpResponseBadRequest, f"Bad filter. {errors}")
+        return plain(HttpResponseBadRequest, _("Bad filter. %(errors)s") % {"errors": errors})
 
     body = activity_calendar(
         feed_activities(filters.qs),

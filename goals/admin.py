@@ -1,6 +1,8 @@
 from django.contrib import admin, messages
 from django.db.models import Count, QuerySet
 from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from goals import tasks
 from goals.forms import StockTakeAdminForm
@@ -15,25 +17,25 @@ from goals.models import (
 from itpp.admin import HistoryAdmin
 from itpp.tasks import enqueue
 
-CLOSED_NOTICE = "This stock-take is closed: it is a record and can no longer be changed."
+CLOSED_NOTICE = _("This stock-take is closed: it is a record and can no longer be changed.")
 
 
 class StrategicObjectiveInline(admin.TabularInline):
     model = StrategicObjective
     extra = 0
-    fields = ["number", "title", "description"]
+    fields = ["number", "title", "title_ja", "description", "description_ja"]
 
 
 class PriorityIssueInline(admin.TabularInline):
     model = PriorityIssue
     extra = 0
-    fields = ["number", "title"]
+    fields = ["number", "title", "title_ja"]
 
 
 class PartnershipGoalInline(admin.TabularInline):
     model = PartnershipGoal
     extra = 0
-    fields = ["order", "title", "statement"]
+    fields = ["order", "title", "title_ja", "statement", "statement_ja"]
     show_change_link = True
 
     def get_queryset(self, request: HttpRequest) -> QuerySet:
@@ -44,13 +46,13 @@ class PartnershipGoalInline(admin.TabularInline):
 class ProgrammeAdmin(HistoryAdmin):
     list_display = ["__str__", "partner", "start_year", "end_year", "goal_count"]
     list_filter = ["partner"]
-    search_fields = ["partner", "name", "description"]
+    search_fields = ["partner", "name", "name_ja", "description", "description_ja"]
     inlines = [StrategicObjectiveInline, PriorityIssueInline]
 
     def get_queryset(self, request: HttpRequest) -> QuerySet:
         return super().get_queryset(request).annotate(goal_count=Count("partnership_goals"))
 
-    @admin.display(description="Partnership goals", ordering="goal_count")
+    @admin.display(description=_("Partnership goals"), ordering="goal_count")
     def goal_count(self, obj: Programme) -> int:
         return obj.goal_count
 
@@ -60,7 +62,7 @@ class StrategicObjectiveAdmin(HistoryAdmin):
     # progress/admin.py adds each objective's count of activities (goals sits below them).
     list_display = ["__str__", "programme"]
     list_filter = ["programme"]
-    search_fields = ["title", "description"]
+    search_fields = ["title", "title_ja", "description", "description_ja"]
     list_select_related = ["programme"]
 
 
@@ -68,14 +70,14 @@ class StrategicObjectiveAdmin(HistoryAdmin):
 class PriorityIssueAdmin(HistoryAdmin):
     list_display = ["__str__", "programme", "goal_count"]
     list_filter = ["programme"]
-    search_fields = ["title"]
+    search_fields = ["title", "title_ja"]
     list_select_related = ["programme"]
     inlines = [PartnershipGoalInline]
 
     def get_queryset(self, request: HttpRequest) -> QuerySet:
         return super().get_queryset(request).annotate(goal_count=Count("partnership_goals"))
 
-    @admin.display(description="Partnership goals", ordering="goal_count")
+    @admin.display(description=_("Partnership goals"), ordering="goal_count")
     def goal_count(self, obj: PriorityIssue) -> int:
         return obj.goal_count
 
@@ -87,9 +89,17 @@ class PartnershipGoalAdmin(HistoryAdmin):
     list_display = ["order", "title", "priority_issue", "programme"]
     list_display_links = ["order", "title"]
     list_filter = ["programme", "priority_issue"]
-    search_fields = ["title", "statement"]
+    search_fields = ["title", "title_ja", "statement", "statement_ja"]
     list_select_related = ["programme", "priority_issue"]
-    fields = ["programme", "priority_issue", "order", "title", "statement"]
+    fields = [
+        "programme",
+        "priority_issue",
+        "order",
+        "title",
+        "title_ja",
+        "statement",
+        "statement_ja",
+    ]
 
 
 class ClosedRecordAdminMixin:
@@ -156,7 +166,7 @@ class StockTakeAdmin(ClosedRecordAdminMixin, HistoryAdmin):
     # Closing changes the stock-take: an action without permissions is offered to anyone
     # who may view the list.
     @admin.action(
-        description="Close the selected stock-takes (freezes their snapshot)",
+        description=_("Close the selected stock-takes (freezes their snapshot)"),
         permissions=["change"],
     )
     def close_selected(self, request: HttpRequest, queryset: QuerySet) -> None:
@@ -166,12 +176,25 @@ class StockTakeAdmin(ClosedRecordAdminMixin, HistoryAdmin):
             enqueue(tasks.close_stocktake, pk, request.user.pk)
         closed = StockTake.objects.filter(pk__in=chosen, status="closed").count()
         if closed:
-            self.message_user(request, f"Closed {closed} stock-take(s).", messages.SUCCESS)
+            self.message_user(
+                request,
+                ngettext(
+                    "Closed %(count)d stock-take(s).", "Closed %(count)d stock-take(s).", closed
+                )
+                % {"count": closed},
+                messages.SUCCESS,
+            )
         if len(chosen) > closed:
             self.message_user(
                 request,
-                f"Closing {len(chosen) - closed} stock-take(s) in the background: reload the "
-                "list in a moment.",
+                ngettext(
+                    "Closing %(count)d stock-take(s) in the background: reload the "
+                    "list in a moment.",
+                    "Closing %(count)d stock-take(s) in the background: reload the "
+                    "list in a moment.",
+                    len(chosen) - closed,
+                )
+                % {"count": len(chosen) - closed},
                 messages.INFO,
             )
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
 
 from goals.models import GoalAssessment, Rating, StockTake
 from itpp.forms import PageFormMixin
@@ -43,11 +44,16 @@ class StockTakeForm(StockTakeRulesMixin, PageFormMixin, forms.ModelForm):
             "period_start": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "period_end": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         }
-        labels = {"period_start": "Period from", "period_end": "Period to"}
+        # The model's field names, in words to translate (verbose names would need migrations).
+        labels = {
+            "title": _("Title"),
+            "period_start": _("Period from"),
+            "period_end": _("Period to"),
+        }
         help_texts = {
-            "title": "How both sides will refer to it, e.g. “2025 annual review”.",
-            "period_start": "The activities that started in this period are counted.",
-            "period_end": "Inclusive.",
+            "title": _("How both sides will refer to it, e.g. “2025 annual review”."),
+            "period_start": _("The activities that started in this period are counted."),
+            "period_end": _("Inclusive."),
         }
 
 
@@ -61,13 +67,18 @@ class AssessmentForm(PageFormMixin, forms.ModelForm):
             "narrative": forms.Textarea(attrs={"rows": 3}),
             "next_steps": forms.Textarea(attrs={"rows": 2}),
         }
+        labels = {
+            "rating": _("Rating"),
+            "narrative": _("Narrative"),
+            "next_steps": _("Next steps"),
+        }
         help_texts = {
-            "narrative": "What was achieved in the period, and how it compares with the goal.",
-            "next_steps": "What both sides will do next for this goal.",
+            "narrative": _("What was achieved in the period, and how it compares with the goal."),
+            "next_steps": _("What both sides will do next for this goal."),
         }
 
     def __init__(self, *args, **kwargs) -> None:
         # Sixteen of these share a page: the prefix keeps their inputs' ids apart.
         kwargs.setdefault("prefix", f"goal-{kwargs['instance'].goal_id}")
         super().__init__(*args, **kwargs)
-        self.fields["rating"].choices = [("", "Choose a rating…"), *Rating.choices]
+        self.fields["rating"].choices = [("", _("Choose a rating…")), *Rating.choices]

@@ -15,6 +15,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import TemplateView
 
@@ -140,8 +141,11 @@ class StockTakeCreateView(RolePermissionMixin, TemplateView):
         stocktake = services.open_stocktake(programme=form.instance.programme, **form.cleaned_data)
         messages.success(
             request,
-            f"The stock-take “{stocktake.title}” is open. Rate each goal below, "
-            "then close it when every goal is rated.",
+            _(
+                "The stock-take “%(title)s” is open. Rate each goal below, "
+                "then close it when every goal is rated."
+            )
+            % {"title": stocktake.title},
         )
         return redirect("goals:stocktake", pk=stocktake.pk)
 
@@ -177,7 +181,9 @@ class RateGoalView(RolePermissionMixin, StockTakeMixin, View):
         goal = get_object_or_404(PartnershipGoal, pk=goal_pk, programme=stocktake.programme)
         page = reverse("goals:stocktake", args=[pk])
         if stocktake.is_closed:
-            messages.error(request, "This stock-take is closed: its ratings can no longer change.")
+            messages.error(
+                request, _("This stock-take is closed: its ratings can no longer change.")
+            )
             if request.headers.get("HX-Request") == "true":
                 # The whole page, so the message and the closed state show, not one block.
                 return HttpResponse(headers={"HX-Redirect": page})
@@ -217,14 +223,14 @@ class CloseStockTakeView(RolePermissionMixin, StockTakeMixin, TemplateView):
     def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         stocktake = self.get_stocktake()
         if stocktake.is_closed:
-            messages.info(request, "This stock-take is already closed.")
+            messages.info(request, _("This stock-take is already closed."))
             return redirect("goals:stocktake", pk=stocktake.pk)
         return super().get(request, *args, **kwargs)
 
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         stocktake = self.get_stocktake()
         if stocktake.is_closed:
-            messages.info(request, "This stock-take is already closed.")
+            messages.info(request, _("This stock-take is already closed."))
             return redirect("goals:stocktake", pk=stocktake.pk)
         # A worker closes it (goals/tasks.py); in-process when no worker is configured.
         enqueue(tasks.close_stocktake, stocktake.pk, request.user.pk)
@@ -232,14 +238,20 @@ class CloseStockTakeView(RolePermissionMixin, StockTakeMixin, TemplateView):
         if stocktake.is_closed:
             messages.success(
                 request,
-                f"“{stocktake.title}” is closed: its ratings and the activity counts are "
-                "frozen. Its report is ready to download.",
+                _(
+                    "“%(title)s” is closed: its ratings and the activity counts are "
+                    "frozen. Its report is ready to download."
+                )
+                % {"title": stocktake.title},
             )
         else:
             messages.info(
                 request,
-                f"“{stocktake.title}” is being closed: its ratings and the activity counts "
-                "are being frozen, which takes a moment on a large programme. Ratings saved "
-                "until then are included. Reload this page to see it closed.",
+                _(
+                    "“%(title)s” is being closed: its ratings and the activity counts "
+                    "are being frozen, which takes a moment on a large programme. Ratings saved "
+                    "until then are included. Reload this page to see it closed."
+                )
+                % {"title": stocktake.title},
             )
         return redirect("goals:stocktake", pk=stocktake.pk)

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import Http404, HttpRequest
+from django.utils.translation import gettext
 
 from goals.models import (
     NO_PROGRAMME,
@@ -20,7 +21,7 @@ def chosen_programme(request: HttpRequest, programmes: list[Programme]) -> Progr
     """`?programme=<id>` when it names one, else the current cycle."""
     programme = Programme.objects.chosen(request.GET.get("programme", ""), programmes)
     if programme is None:
-        raise Http404(NO_PROGRAMME)
+        raise Http404(gettext(NO_PROGRAMME))
     return programme
 
 

@@ -79,6 +79,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # A signed-in user's saved language before the browser's; the API's from Accept-Language.
+    "accounts.middleware.UserLanguageMiddleware",
     # Nothing is visible without logging in; public views opt out with @login_not_required.
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     # Makes the request (its user and path) available to the change history.
@@ -108,6 +110,8 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
             ],
+            # `in_language` for bilingual records (English and Japanese) on every page.
+            "builtins": ["itpp.templatetags.bilingual"],
         },
     },
 ]
@@ -289,6 +293,13 @@ LANGUAGES = [
     ("ja", "日本語"),
 ]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# Dates in templates use named formats (|date:"DATE_FORMAT", "LONG_DATE_FORMAT"...), set per
+# language in itpp/formats/<locale>/formats.py: "30 Nov 2026", "30 nov. 2026", "2026年11月30日".
+FORMAT_MODULE_PATH = ["itpp.formats"]
+# The switcher's choice, also before signing in (accounts.languages.remember()).
+LANGUAGE_COOKIE_AGE = 365 * 24 * 3600
+LANGUAGE_COOKIE_HTTPONLY = True
+LANGUAGE_COOKIE_SAMESITE = "Lax"
 TIME_ZONE = env.str("DJANGO_TIME_ZONE", default="Europe/Brussels")
 # Periodic tasks (e.g. Monday-morning reminders) follow the programme's clock.
 CELERY_TIMEZONE = TIME_ZONE
@@ -372,6 +383,7 @@ if PROXY_COUNT < 0:
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if PROXY_COUNT else None
 SESSION_COOKIE_SECURE = env.bool("DJANGO_SECURE_COOKIES", default=not DEBUG)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+LANGUAGE_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SESSION_COOKIE_HTTPONLY = True
 # Sessions in the database (Django's default, stated here because it matters): every web
 # instance reads the same sessions, so a login on one is valid on all.

@@ -1,11 +1,12 @@
 from django.contrib import admin
 from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
 
 from itpp.views import healthz
 
-admin.site.site_header = "ITPP Tracker administration"
+admin.site.site_header = _("ITPP Tracker administration")
 admin.site.site_title = "ITPP Tracker"
-admin.site.index_title = "Programme data"
+admin.site.index_title = _("Programme data")
 
 urlpatterns = [
     # The dashboard (at /) and the goal pages, then the stock-takes.

@@ -13,7 +13,10 @@ from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db.models import Count, Q, QuerySet
 from django.http import HttpRequest
 from django.urls import reverse
+from django.utils.formats import date_format
 from django.utils.html import escape, format_html, format_html_join
+from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext_lazy as _
 
 from activities.models import Activity
 from activities.querysets import visibility
@@ -40,7 +43,7 @@ def with_visible_activity_counts(
 
 def activities_changelist_link(query: str, count: int) -> str:
     url = reverse("admin:activities_activity_changelist")
-    label = "1 activity" if count == 1 else f"{count} activities"
+    label = ngettext("%(count)d activity", "%(count)d activities", count) % {"count": count}
     return format_html('<a href="{}?{}">{}</a>', url, query, label)
 
 
@@ -66,7 +69,10 @@ class ProgrammeAdmin(goals_admin.ProgrammeAdmin):
                 if not any(str(entry).endswith((name, f"{name}</a>")) for name in names)
             ]
             protected.append(
-                f"{len(hidden)} restricted activit{'y' if len(hidden) == 1 else 'ies'}"
+                ngettext(
+                    "%(count)d restricted activity", "%(count)d restricted activities", len(hidden)
+                )
+                % {"count": len(hidden)}
             )
         return deleted, counts, perms_needed, protected
 
@@ -77,7 +83,7 @@ class StrategicObjectiveAdmin(goals_admin.StrategicObjectiveAdmin):
     def get_queryset(self, request: HttpRequest) -> QuerySet:
         return with_visible_activity_counts(super().get_queryset(request), request.user)
 
-    @admin.display(description="Activities", ordering="activities_total")
+    @admin.display(description=_("Activities"), ordering="activities_total")
     def activity_count(self, obj: StrategicObjective) -> str:
         return activities_changelist_link(f"objectives__id__exact={obj.pk}", obj.activities_total)
 
@@ -97,11 +103,11 @@ class PartnershipGoalAdmin(goals_admin.PartnershipGoalAdmin):
             goal.shown_to = request.user
         return goal
 
-    @admin.display(description="Activities", ordering="activities_total")
+    @admin.display(description=_("Activities"), ordering="activities_total")
     def activity_count(self, obj: PartnershipGoal) -> str:
         return activities_changelist_link(f"goals__id__exact={obj.pk}", obj.activities_total)
 
-    @admin.display(description="Activities under this goal")
+    @admin.display(description=_("Activities under this goal"))
     def recent_activities(self, obj: PartnershipGoal) -> str:
         user = getattr(obj, "shown_to", None)
         if obj.pk is None or user is None:
@@ -109,15 +115,15 @@ class PartnershipGoalAdmin(goals_admin.PartnershipGoalAdmin):
         visible = obj.activities.visible_to(user)
         activities = visible.order_by("-start_date", "-id")[:GOAL_ACTIVITIES_SHOWN]
         if not activities:
-            return "None yet."
+            return gettext("None yet.")
         items = format_html_join(
             "",
             '<li><a href="{}">{}</a> — {}, {}</li>',
             (
                 (
                     reverse("admin:activities_activity_change", args=[a.pk]),
-                    a.title,
-                    a.start_date.strftime("%d %b %Y"),
+                    a.display_title,
+                    date_format(a.start_date, "DATE_FORMAT"),
                     a.get_status_display(),
                 )
                 for a in activities

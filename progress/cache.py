@@ -28,6 +28,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 from django.db.models import Model, Q, QuerySet
+from django.utils.translation import get_language
 
 from activities.models import Activity
 from progress.query import ORDER_ONLY, ProgressQuery
@@ -226,7 +227,8 @@ def remember(
 
 def fragment_key(query: ProgressQuery, name: str, *parts: Any) -> str | None:
     """The key of a page's fragment that shows `query`'s counts and depends besides only on
-    `parts` (e.g. today, the page's links); None when it is not to be cached now."""
+    `parts` (e.g. today, the page's links) and the language it is rendered in; None when it
+    is not to be cached now."""
     if settings.PROGRESS_CACHE_SECONDS <= 0 or writes_pending():
         return None
     try:
@@ -234,7 +236,7 @@ def fragment_key(query: ProgressQuery, name: str, *parts: Any) -> str | None:
     except Exception:
         logger.warning("Progress cache unavailable: rendering uncached", exc_info=True)
         return None
-    return f"{entry_key(query, name, version)}:{_digest(parts)}"
+    return f"{entry_key(query, name, version)}:{get_language()}:{_digest(parts)}"
 
 
 def fragment(key: str | None, render: Callable[[], str], *, timeout: int | None = None) -> str:

@@ -15,6 +15,7 @@ from typing import Any
 from django.contrib.auth.models import AnonymousUser, User
 from django.db.models import Model, Q, QuerySet
 from django.http import QueryDict
+from django.utils.translation import gettext, gettext_lazy
 
 from activities.filters import ActivityFilterSet
 from activities.models import Activity
@@ -35,7 +36,10 @@ class FilterRefused(Exception):
 
     @property
     def message(self) -> str:
-        return "; ".join(f"{name}: {' '.join(msgs)}" for name, msgs in self.errors.items())
+        # str(): the messages may be lazily translated (gettext_lazy), which join() refuses.
+        return "; ".join(
+            f"{name}: {' '.join(str(m) for m in msgs)}" for name, msgs in self.errors.items()
+        )
 
 
 def filter_names() -> list[str]:
@@ -96,7 +100,7 @@ def build_query(
     programme: Programme,
     visible: Q | None,
     refuse: Iterable[str] = (),
-    refusal: str = "This filter cannot be applied here.",
+    refusal: str = gettext_lazy("This filter cannot be applied here."),
 ) -> ProgressQuery:
     """Filter the programme's activities visible under `visible` by `data` (query
     parameters as the activity list takes them). Parameters that are no filter are
@@ -134,7 +138,7 @@ def query_for(
     user: User | AnonymousUser,
     programme: Programme,
     refuse: Iterable[str] = (),
-    refusal: str = "This filter cannot be applied here.",
+    refusal: str = gettext_lazy("This filter cannot be applied here."),
 ) -> ProgressQuery:
     """`build_query()` for what `user` may see (the `visible_to()` gate)."""
     return build_query(
@@ -153,7 +157,10 @@ def describe_filters(applied: Mapping[str, list[str]], cleaned: Mapping[str, Any
         filter_ = ActivityFilterSet.base_filters.get(base)
         label = str(filter_.label or base) if filter_ is not None else name
         label = label[:1].upper() + label[1:]
-        label += {"after": " from", "before": " to"}.get(end, "")
+        if end == "after":
+            label = gettext("%(filter)s from") % {"filter": label}
+        elif end == "before":
+            label = gettext("%(filter)s to") % {"filter": label}
         value = cleaned.get(base)
         if isinstance(value, Model):
             shown = [str(value)]
@@ -165,5 +172,7 @@ def describe_filters(applied: Mapping[str, list[str]], cleaned: Mapping[str, Any
                 choices = choices()
             choices = dict(choices or [])
             shown = [str(choices.get(item, item)) for item in values]
-        described.append(f"{label}: {', '.join(shown)}")
+        described.append(
+            gettext("%(filter)s: %(values)s") % {"filter": label, "values": ", ".join(shown)}
+        )
     return described

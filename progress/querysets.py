@@ -256,14 +256,19 @@ class Progress:
             raise ValueError("This progress was counted without its quarters.")
         return {
             "goals": [
-                row.as_dict(title=row.obj.title, priority_issue=row.obj.priority_issue_id)
+                row.as_dict(
+                    title=row.obj.title,
+                    title_ja=row.obj.title_ja,
+                    priority_issue=row.obj.priority_issue_id,
+                )
                 for row in self.goals
             ],
             "objectives": [
-                row.as_dict(number=row.obj.number, title=row.obj.title) for row in self.objectives
+                row.as_dict(number=row.obj.number, title=row.obj.title, title_ja=row.obj.title_ja)
+                for row in self.objectives
             ],
             "priority_issues": [
-                row.as_dict(number=row.obj.number, title=row.obj.title)
+                row.as_dict(number=row.obj.number, title=row.obj.title, title_ja=row.obj.title_ja)
                 for row in self.priority_issues
             ],
             "totals": self.totals,

@@ -51,11 +51,13 @@ def public_progress(programme: Programme) -> PublicProgress:
         query.activities.only(
             "id",
             "title",
+            "title_ja",
             "activity_type",
             "status",
             "start_date",
             "end_date",
             "outcome",
+            "outcome_ja",
             "programme_id",
         )
         .prefetch_related("allies")

@@ -10,6 +10,9 @@ from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.template.loader import render_to_string
+from django.utils.cache import patch_vary_headers
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from goals.models import Programme
@@ -27,7 +30,7 @@ PUBLIC_CSP = {
     "form-action": ["'none'"],
     "frame-ancestors": ["'none'"],
 }
-CACHE_KEY = "public-page:{programme}:v{version}"
+CACHE_KEY = "public-page:{programme}:{language}:v{version}"
 
 
 def _throttled(request: HttpRequest) -> HttpResponse | None:
@@ -36,7 +39,7 @@ def _throttled(request: HttpRequest) -> HttpResponse | None:
         return None
     wait = throttle.wait()
     response = HttpResponse(
-        "Too many requests for the public progress page from your address; try again later.",
+        _("Too many requests for the public progress page from your address; try again later."),
         status=429,
         content_type="text/plain; charset=utf-8",
     )
@@ -65,17 +68,23 @@ def progress_page(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     else:
         programme = Programme.objects.filter(pk=pk, public_page=True).first()
     if programme is None:
-        raise Http404("No public progress page.")
+        raise Http404(_("No public progress page."))
     # Under the progress data version, which every write bumps: a change shows at once, and
     # the lifetime only bounds how long an unused page is kept.
     try:
-        key = CACHE_KEY.format(programme=programme.pk, version=progress_cache.data_version())
+        key = CACHE_KEY.format(
+            programme=programme.pk,
+            language=get_language(),
+            version=progress_cache.data_version(),
+        )
     except Exception:  # the cache is down: answer uncached, as progress does
         key = None
     html = progress_cache.fragment(
         key, lambda: _render(programme), timeout=settings.PUBLIC_PAGE_CACHE_SECONDS
     )
     response = HttpResponse(html)
-    # The same for everyone: shared caches may keep it as long as we do.
+    # The same for everyone who reads the same language: shared caches may keep it as long as
+    # we do, per language (chosen by Accept-Language or by the switcher's cookie).
     response["Cache-Control"] = f"public, max-age={settings.PUBLIC_PAGE_CACHE_SECONDS}"
+    patch_vary_headers(response, ["Accept-Language", "Cookie"])
     return response

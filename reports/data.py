@@ -17,6 +17,7 @@ from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from activities.models import Activity, ActivityStatus, ActivityType, Releasability
 from activities.querysets import releasability_choices, year_bounds
@@ -85,11 +86,12 @@ def report_period(
     if stocktake is not None:
         return stocktake.period_start, stocktake.period_end, stocktake.title
     if year is not None:
-        return (*year_bounds(year), f"Progress in {year}")
+        return (*year_bounds(year), gettext("Progress in %(year)s") % {"year": year})
     return (
         year_bounds(programme.start_year)[0],
         year_bounds(programme.end_year)[1],
-        f"Progress {programme.start_year}–{programme.end_year}",
+        gettext("Progress %(start)s–%(end)s")
+        % {"start": programme.start_year, "end": programme.end_year},
     )
 
 
@@ -138,17 +140,21 @@ def frozen_view(stocktake: StockTake, query: ProgressQuery, user: AbstractBaseUs
         raise FilterRefused(
             {
                 "releasability": [
-                    "This stock-take was closed before its counts of public activities were "
-                    "kept, so its report cannot be limited to public activities. Make the "
-                    "report of the same period without the stock-take instead."
+                    gettext(
+                        "This stock-take was closed before its counts of public activities "
+                        "were kept, so its report cannot be limited to public activities. "
+                        "Make the report of the same period without the stock-take instead."
+                    )
                 ]
             }
         )
     raise FilterRefused(
         {
             "releasability": [
-                "A closed stock-take's counts are frozen for all the activities you may see "
-                "and for the public ones only; leave releasability out or choose public."
+                gettext(
+                    "A closed stock-take's counts are frozen for all the activities you may "
+                    "see and for the public ones only; leave releasability out or choose public."
+                )
             ]
         }
     )

@@ -15,6 +15,7 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.http import FileResponse, QueryDict
 
+from accounts.languages import is_supported, recipient_language
 from activities.querysets import visibility
 from goals.models import Programme
 from reports.models import ReportJob
@@ -56,6 +57,7 @@ def request_report(
     programme: Programme,
     file_format: str,
     params: QueryDict | dict,
+    language: str = "",
 ) -> ReportJob:
     """Queue a report file of `programme` for `user`.
 
@@ -63,12 +65,15 @@ def request_report(
     refused filter raises FilterRefused and a bad stock-take UnknownStockTake, so the
     asker hears of it at once rather than from a failed job. Building the report's
     queries here is cheap (nothing is evaluated but the filters' own lookups); the
-    worker does the work once the job is committed.
+    worker does the work once the job is committed, in `language` (a code of
+    settings.LANGUAGES; blank: the requester's saved language, else English).
     """
     from reports.tasks import make_report_file  # the task module imports this one
 
     if file_format not in FORMATS:
         raise ValueError(f"Unknown report format {file_format!r}.")
+    if language and not is_supported(language):
+        raise ValueError(f"Unknown language {language!r}.")
     normalised = report_parameters(params)
     # Validation only: raises FilterRefused or UnknownStockTake; nothing heavy runs here.
     report_query(normalised, user=user, programme=programme)
@@ -78,6 +83,7 @@ def request_report(
         format=file_format,
         query=normalised.urlencode(),
         visibility=visibility_fingerprint(user),
+        language=language or recipient_language(user),
     )
     transaction.on_commit(lambda: make_report_file.delay(str(job.pk)))
     return job

@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import QuerySet
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from activities.models import Activity, Releasability
 
@@ -19,9 +21,21 @@ from activities.models import Activity, Releasability
 ORDER = [Releasability.PUBLIC, Releasability.INTERNAL, Releasability.RESTRICTED]
 LABELS = dict(Releasability.choices)
 SENTENCES = {
-    Releasability.PUBLIC: "It contains only public activities.",
-    Releasability.INTERNAL: "It contains internal activities; none of them is restricted.",
-    Releasability.RESTRICTED: "It contains restricted activities.",
+    Releasability.PUBLIC: _("It contains only public activities."),
+    Releasability.INTERNAL: _("It contains internal activities; none of them is restricted."),
+    Releasability.RESTRICTED: _("It contains restricted activities."),
+}
+# One word per activity, as the pages' badge says it ("Internal").
+SHORT_LABELS = {
+    Releasability.PUBLIC: _("Public"),
+    Releasability.INTERNAL: _("Internal"),
+    Releasability.RESTRICTED: _("Restricted"),
+}
+# The word in the header, in capitals as a marking is written.
+WORDS = {
+    Releasability.PUBLIC: _("PUBLIC"),
+    Releasability.INTERNAL: _("INTERNAL"),
+    Releasability.RESTRICTED: _("RESTRICTED"),
 }
 
 
@@ -31,22 +45,27 @@ class Marking:
 
     @property
     def word(self) -> str:
-        """What the header says in capitals: PUBLIC, INTERNAL or RESTRICTED."""
-        return self.releasability.upper()
+        """What the header says in capitals: PUBLIC, INTERNAL or RESTRICTED (in the
+        active language)."""
+        return str(WORDS.get(self.releasability, self.releasability.upper()))
 
     @property
     def label(self) -> str:
         """The choice's own label, e.g. "Internal (all roles)"."""
-        return LABELS[self.releasability]
+        return str(LABELS[self.releasability])
 
     @property
     def sentence(self) -> str:
-        return SENTENCES[self.releasability]
+        return str(SENTENCES[self.releasability])
 
     @property
     def line(self) -> str:
         """One line for a page header, a workbook row or a print header."""
-        return f"{self.word}: {self.label}. {self.sentence}"
+        return gettext("%(word)s: %(label)s. %(sentence)s") % {
+            "word": self.word,
+            "label": self.label,
+            "sentence": self.sentence,
+        }
 
 
 def highest_of(values: Iterable[str]) -> str:

@@ -9,6 +9,10 @@ from datetime import timedelta
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from accounts.languages import validate_language
 
 # How long a finished report is kept (and a job that never ran is remembered).
 JOB_LIFETIME = timedelta(days=1)
@@ -30,14 +34,14 @@ class ReportJobQuerySet(models.QuerySet):
 
 class ReportJob(models.Model):
     class Format(models.TextChoices):
-        PDF = "pdf", "PDF"
-        XLSX = "xlsx", "XLSX workbook"
+        PDF = "pdf", _("PDF")
+        XLSX = "xlsx", _("XLSX workbook")
 
     class Status(models.TextChoices):
-        QUEUED = "queued", "Queued"
-        RUNNING = "running", "Preparing"
-        DONE = "done", "Ready"
-        FAILED = "failed", "Failed"
+        QUEUED = "queued", _("Queued")
+        RUNNING = "running", _("Preparing")
+        DONE = "done", _("Ready")
+        FAILED = "failed", _("Failed")
 
     # Not a sequence: a job's address tells nothing of how many others there are.
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
@@ -51,6 +55,9 @@ class ReportJob(models.Model):
     # The report's parameters (activity filters and `stocktake`), normalised by
     # reports.render.report_parameters(): the worker makes the report from them.
     query = models.TextField(blank=True)
+    # The language the file is written in (a code of settings.LANGUAGES; blank for jobs from
+    # before languages, made in English): `?lang=`, `language` in the API, else the asker's.
+    language = models.CharField(max_length=16, blank=True, validators=[validate_language])
     # Who may download the file: whoever sees what the requester sees
     # (reports.jobs.visibility_fingerprint()), i.e. the activities it was made from.
     visibility = models.CharField(max_length=64)
@@ -76,9 +83,11 @@ class ReportJob(models.Model):
         ]
 
     def __str__(self) -> str:
-        return (
-            f"{self.get_format_display()} report of {self.programme} ({self.get_status_display()})"
-        )
+        return gettext("%(format)s report of %(programme)s (%(status)s)") % {
+            "format": self.get_format_display(),
+            "programme": self.programme,
+            "status": self.get_status_display(),
+        }
 
     def save(self, *args, **kwargs) -> None:
         if self.expires is None:

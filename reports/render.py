@@ -19,6 +19,8 @@ from django.contrib.staticfiles import finders
 from django.http import Http404, QueryDict
 from django.template.loader import render_to_string
 from django.utils.text import slugify
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from activities.querysets import starts_between
 from goals.models import Programme, StockTake
@@ -30,7 +32,7 @@ from reports.xlsx import report_workbook
 
 # What a closed stock-take's frozen counts cannot follow: any filter but the order of the
 # lists (and its own programme).
-FROZEN_REFUSAL = (
+FROZEN_REFUSAL = _(
     "A closed stock-take's counts are frozen: they were taken for its period without "
     "this filter, so it cannot be applied. Leave it out, or ask for a report by year."
 )
@@ -77,7 +79,7 @@ def stocktake_of(params: QueryDict, programme: Programme) -> StockTake | None:
     if value.isdigit():
         stocktake = StockTake.objects.filter(pk=int(value), programme=programme).first()
     if stocktake is None:
-        raise UnknownStockTake("No such stock-take.")
+        raise UnknownStockTake(gettext("No such stock-take."))
     return stocktake
 
 
@@ -101,7 +103,7 @@ def report_query(
         user=user,
         programme=programme,
         refuse=sorted(refuse),
-        refusal=FROZEN_REFUSAL,
+        refusal=str(FROZEN_REFUSAL),  # in the active language; FilterRefused joins str
     )
     if frozen:
         frozen_view(stocktake, query, user)  # refuses a releasability the snapshot lacks
@@ -126,7 +128,9 @@ def report_for(
 
 
 def report_filename(report: Report, extension: str) -> str:
-    return f"itpp-{slugify(report.programme.partner)}-{slugify(report.title)}.{extension}"
+    # ASCII, for the Content-Disposition header: a title in Japanese may leave nothing.
+    title = slugify(report.title) or "report"
+    return f"itpp-{slugify(report.programme.partner)}-{title}.{extension}"
 
 
 class _PDFProgress(logging.Handler):

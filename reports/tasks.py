@@ -5,6 +5,7 @@ the requester's own visibility, never a superuser's, so a job's file holds only 
 requester may see. It is idempotent: a job already done is left alone, and of two runs of
 one job (a redelivery after a worker died, acks being late) only the first to finish
 keeps its file. Progress is saved as it goes, for the page's bar and the API's `progress`.
+The file, and the job's error if it fails, are written in the job's language.
 """
 
 from __future__ import annotations
@@ -17,7 +18,8 @@ from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import InterfaceError, OperationalError, transaction
 from django.http import QueryDict
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
 from progress.query import FilterRefused
 from reports.jobs import may_read_reports, visibility_fingerprint
@@ -56,14 +58,19 @@ def make_report_file(self, job_id: str) -> str:
     job = ReportJob.objects.select_related("requester", "programme").filter(pk=job_id).first()
     if job is None:
         return "gone"  # purged (expired) before a worker got to it
+    with translation.override(job.language or settings.LANGUAGE_CODE):
+        return _make(self, job)
+
+
+def _make(task, job: ReportJob) -> str:
     if job.status == ReportJob.Status.DONE:
         return job.status  # a retried or redelivered task: the file is already there
     if job.is_expired:
-        _fail(job, "The job expired before a worker could make the report.")
+        _fail(job, _("The job expired before a worker could make the report."))
         return job.status
     requester = job.requester
     if not may_read_reports(requester):
-        _fail(job, "The requester may no longer read reports.")
+        _fail(job, _("The requester may no longer read reports."))
         return job.status
     # The file holds what the requester sees now; whoever shares that view may fetch it.
     _progress(
@@ -79,30 +86,39 @@ def make_report_file(self, job_id: str) -> str:
         content = report_file(report, job.format, on_progress=lambda p: _advance(job, p))
         _progress(job, 90)
     except TRANSIENT as exc:
-        if self.request.retries < MAX_RETRIES:
-            raise self.retry(exc=exc, countdown=5 * 2**self.request.retries) from exc
-        _fail(job, "The database could not be reached; ask for the report again.")
+        if task.request.retries < MAX_RETRIES:
+            raise task.retry(exc=exc, countdown=5 * 2**task.request.retries) from exc
+        _fail(job, _("The database could not be reached; ask for the report again."))
         return job.status
     except SoftTimeLimitExceeded:
         # CELERY_TASK_SOFT_TIME_LIMIT: say so, rather than leave the job "running" for ever.
         _fail(
             job,
-            "The report took longer than the worker may spend on one task "
-            f"({settings.CELERY_TASK_SOFT_TIME_LIMIT} s). Narrow it with filters, or ask for "
-            "the workbook, which is made much faster than the PDF.",
+            _(
+                "The report took longer than the worker may spend on one task "
+                "(%(seconds)s s). Narrow it with filters, or ask for the workbook, which is "
+                "made much faster than the PDF."
+            )
+            % {"seconds": settings.CELERY_TASK_SOFT_TIME_LIMIT},
         )
         return job.status
     except (FilterRefused, UnknownStockTake) as refused:
         # Checked when asked; the stock-take may have closed or gone since.
         message = getattr(refused, "message", None) or str(refused)
-        _fail(job, f"This report cannot be made with these filters any more. {message}")
+        _fail(
+            job,
+            _("This report cannot be made with these filters any more. %(reason)s")
+            % {"reason": message},
+        )
         return job.status
     except Exception:
         logger.exception("Report job %s failed", job.pk)
         _fail(
             job,
-            "The report could not be made. Ask for it again; if this persists, "
-            "tell an administrator.",
+            _(
+                "The report could not be made. Ask for it again; if this persists, "
+                "tell an administrator."
+            ),
         )
         return job.status
     return _finish(job, content, report_filename(report, job.format))

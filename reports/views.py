@@ -1,18 +1,25 @@
 """Progress reports: a printable page, and its PDF and XLSX files, all from the same
 `reports.data.build_report()` (through reports.render). The report page's buttons ask the
 worker for the files (report jobs); `report.pdf` and `report.xlsx` still answer a file
-made in the request, for links and scripts that want one."""
+made in the request, for links and scripts that want one.
+
+The files are written in `?lang=` (a code of settings.LANGUAGES), else in the reader's
+language (their saved choice, else their browser's), as the page is."""
 
 from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import TemplateView
 
+from accounts.languages import is_supported
 from goals.models import Programme
 from itpp.permissions import RolePermissionMixin
 from progress.query import FilterRefused
@@ -26,6 +33,31 @@ from reports.render import FORMATS, report_file, report_filename, report_for
 # How often a page waiting for a report asks again, in seconds (htmx, or a meta refresh
 # without JavaScript).
 POLL_SECONDS = 2
+# The parameter that picks a report file's language.
+LANG = "lang"
+
+
+class UnsupportedLanguage(ValueError):
+    pass
+
+
+def report_language(request: HttpRequest) -> str:
+    """`?lang=` if it is one of settings.LANGUAGES, else the request's own language;
+    UnsupportedLanguage for any other value."""
+    language = request.GET.get(LANG, "")
+    if not language:
+        return translation.get_language() or settings.LANGUAGE_CODE
+    if not is_supported(language):
+        raise UnsupportedLanguage(language)
+    return language
+
+
+def language_refused() -> HttpResponse:
+    return HttpResponseBadRequest(
+        _("lang: choose one of %(codes)s.")
+        % {"codes": ", ".join(code for code, _name in settings.LANGUAGES)},
+        content_type="text/plain; charset=utf-8",
+    )
 
 
 class ReportMixin(RolePermissionMixin):
@@ -40,7 +72,8 @@ class ReportMixin(RolePermissionMixin):
 
     def refused(self, refused: FilterRefused) -> HttpResponse:
         return HttpResponseBadRequest(
-            f"This report cannot be made with these filters. {refused.message}",
+            _("This report cannot be made with these filters. %(reason)s")
+            % {"reason": refused.message},
             content_type="text/plain; charset=utf-8",
         )
 
@@ -88,13 +121,17 @@ class ReportFileView(ReportMixin, View):
 
     def get(self, request: HttpRequest, programme_id: int) -> HttpResponse:
         try:
-            report = self.report()
-        except FilterRefused as refused:
-            return self.refused(refused)
-        response = HttpResponse(
-            report_file(report, self.file_format), content_type=FORMATS[self.file_format]
-        )
-        filename = report_filename(report, self.file_format)
+            language = report_language(request)
+        except UnsupportedLanguage:
+            return language_refused()
+        with translation.override(language):
+            try:
+                report = self.report()
+            except FilterRefused as refused:
+                return self.refused(refused)
+            content = report_file(report, self.file_format)
+            filename = report_filename(report, self.file_format)
+        response = HttpResponse(content, content_type=FORMATS[self.file_format])
         response["Content-Disposition"] = f'attachment; filename="{filename}"'
         return response
 
@@ -121,14 +158,19 @@ class ReportJobCreateView(ReportMixin, View):
         file_format = request.POST.get("format", "")
         if file_format not in FORMATS:
             return HttpResponseBadRequest(
-                "format: choose pdf or xlsx.", content_type="text/plain; charset=utf-8"
+                _("format: choose pdf or xlsx."), content_type="text/plain; charset=utf-8"
             )
+        try:
+            language = report_language(request)
+        except UnsupportedLanguage:
+            return language_refused()
         try:
             job = request_report(
                 user=request.user,
                 programme=self.programme(),
                 file_format=file_format,
                 params=request.GET,
+                language=language,
             )
         except FilterRefused as refused:
             context = {"refused": refused.message, "programme_id": programme_id}
@@ -168,7 +210,7 @@ class ReportJobDownloadView(ReportJobMixin, View):
         job = self.job()
         if job.is_expired:
             return HttpResponse(
-                "This report has expired and its file is deleted. Ask for it again.",
+                _("This report has expired and its file is deleted. Ask for it again."),
                 status=410,
                 content_type="text/plain; charset=utf-8",
             )

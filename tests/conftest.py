@@ -80,3 +80,15 @@ def _fresh_progress_cache() -> None:
     # Tests that run without the cache do not need it.
     with contextlib.suppress(Exception):
         forget_version()
+
+
+@pytest.fixture(autouse=True)
+def _the_default_language():
+    """Each test starts in the default language. A request activates its language in the
+    thread (LocaleMiddleware), and nothing resets it until the next request; without this, a
+    test after a Japanese request would read Japanese messages outside a request."""
+    from django.utils import translation
+
+    translation.deactivate()
+    yield
+    translation.deactivate()

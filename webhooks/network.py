@@ -28,6 +28,7 @@ from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from django.conf import settings
+from django.utils.translation import gettext
 
 SCHEMES = {"http": 80, "https": 443}
 IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
@@ -76,14 +77,14 @@ def parse(url: str) -> tuple[str, str, int, str]:
         parts = urlsplit(url)
         port = parts.port
     except ValueError:
-        raise URLRefused("Enter a valid URL.") from None
+        raise URLRefused(gettext("Enter a valid URL.")) from None
     scheme = parts.scheme.lower()
     if scheme not in SCHEMES:
-        raise URLRefused("Only http and https URLs can receive webhooks.")
+        raise URLRefused(gettext("Only http and https URLs can receive webhooks."))
     if parts.username is not None or parts.password is not None:
-        raise URLRefused("Put no user name or password in the URL.")
+        raise URLRefused(gettext("Put no user name or password in the URL."))
     if not parts.hostname:
-        raise URLRefused("The URL needs a host name.")
+        raise URLRefused(gettext("The URL needs a host name."))
     path = parts.path or "/"
     if parts.query:
         path += "?" + parts.query
@@ -99,21 +100,26 @@ def resolve(url: str) -> Target:
     try:
         infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
     except (OSError, UnicodeError):
-        raise URLRefused(f"The host name {host!r} could not be resolved.") from None
+        raise URLRefused(
+            gettext("The host name %(host)r could not be resolved.") % {"host": host}
+        ) from None
     addresses = []
     for _family, _type, _proto, _name, sockaddr in infos:
         text = str(sockaddr[0]).split("%", 1)[0]  # an IPv6 scope (fe80::1%eth0)
         address = ipaddress.ip_address(text)
         if address_refused(address):
             raise URLRefused(
-                f"{host} resolves to {address}, a private, loopback, link-local or reserved "
-                "address: webhooks may only go to public addresses (see "
-                "DJANGO_WEBHOOK_ALLOWED_NETWORKS)."
+                gettext(
+                    "%(host)s resolves to %(address)s, a private, loopback, link-local or "
+                    "reserved address: webhooks may only go to public addresses (see "
+                    "DJANGO_WEBHOOK_ALLOWED_NETWORKS)."
+                )
+                % {"host": host, "address": address}
             )
         if str(address) not in addresses:
             addresses.append(str(address))
     if not addresses:
-        raise URLRefused(f"The host name {host!r} could not be resolved.")
+        raise URLRefused(gettext("The host name %(host)r could not be resolved.") % {"host": host})
     return Target(scheme=scheme, host=host, port=port, path=path, addresses=tuple(addresses))
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.utils.translation import gettext as _
 from rest_framework import serializers
 
 from activities import services
@@ -115,7 +116,9 @@ class ActivitySerializer(ValidatedModelSerializer):
             "id",
             "programme",
             "title",
+            "title_ja",
             "description",
+            "description_ja",
             "activity_type",
             "status",
             "start_date",
@@ -129,6 +132,7 @@ class ActivitySerializer(ValidatedModelSerializer):
             "participants",
             "women_participants",
             "outcome",
+            "outcome_ja",
             "releasability",
             "review_state",
             "review_comment",
@@ -147,6 +151,10 @@ class ActivitySerializer(ValidatedModelSerializer):
             "review_changed_at",
         ]
         extra_kwargs = {
+            "title": {"help_text": "The English title (required): NATO's working record."},
+            "title_ja": {"help_text": "The Japanese title (optional)."},
+            "description_ja": {"help_text": "The description in Japanese (optional)."},
+            "outcome_ja": {"help_text": "The outcome in Japanese (optional)."},
             "version": {
                 "help_text": (
                     "Goes up by one at every change; also sent as the ETag. Send it back "
@@ -165,10 +173,10 @@ class ActivitySerializer(ValidatedModelSerializer):
     def validate_review_state(self, value: str) -> str:
         if self.instance is not None and value != self.instance.review_state:
             raise serializers.ValidationError(
-                "The review state changes through the submit, approve and return actions."
+                _("The review state changes through the submit, approve and return actions.")
             )
         if self.instance is None and value not in services.CREATION_STATES:
-            raise serializers.ValidationError("A new record is a draft or submitted for review.")
+            raise serializers.ValidationError(_("A new record is a draft or submitted for review."))
         return value
 
     def prepare_instance(self, instance: Activity, attrs: dict[str, Any]) -> None:
@@ -213,7 +221,9 @@ def _flat(detail: Any, where: str = "") -> list[str]:
     if isinstance(detail, dict):
         found = []
         for key, value in detail.items():
-            place = f"Item {int(key) + 1}" if str(key).isdigit() else str(key)
+            place = (
+                _("Item %(number)d") % {"number": int(key) + 1} if str(key).isdigit() else str(key)
+            )
             found += _flat(value, f"{where}, {place}" if where else place)
         return found
     if isinstance(detail, list):

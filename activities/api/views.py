@@ -15,6 +15,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import IntegrityError, connections, transaction
 from django.db.models import QuerySet
 from django.http import Http404, StreamingHttpResponse
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiParameter,
@@ -134,7 +135,7 @@ def parse_if_match(value: str | None) -> int | None:
     match = ENTITY_TAG.fullmatch(value.strip())
     if match is None:
         raise exceptions.ValidationError(
-            {"If-Match": ['Send the ETag as received, with its quotes, e.g. "3".']}
+            {"If-Match": [_('Send the ETag as received, with its quotes, e.g. "3".')]}
         )
     return int(match.group(1))
 
@@ -250,7 +251,7 @@ class ActivityViewSet(ModelViewSet):
             return super().create(request, *args, **kwargs)
         if not IDEMPOTENCY_KEY_FORMAT.fullmatch(key):
             raise exceptions.ValidationError(
-                {"Idempotency-Key": ["Send 1 to 255 visible ASCII characters, e.g. a UUID."]}
+                {"Idempotency-Key": [_("Send 1 to 255 visible ASCII characters, e.g. a UUID.")]}
             )
         body = idempotency.fingerprint(request.data)
         # The key is claimed in the transaction that creates the activity: a failed
@@ -410,12 +411,12 @@ class ActivityViewSet(ModelViewSet):
         activity_id = int(pk)
         self.history_records(activity_id)
         if Activity.objects.filter(pk=activity_id).exists():
-            raise Conflict("This activity has not been deleted.")
+            raise Conflict(_("This activity has not been deleted."))
         try:
             services.restore_activity(activity_id=activity_id, user=request.user)
         except (DjangoValidationError, IntegrityError):
             # Restored by someone else in the meantime.
-            raise Conflict("This activity has not been deleted.") from None
+            raise Conflict(_("This activity has not been deleted.")) from None
         activity = self.get_queryset().get(pk=activity_id)
         return Response(self.get_serializer(activity).data, status=status.HTTP_201_CREATED)
 
@@ -496,7 +497,7 @@ class ActivityViewSet(ModelViewSet):
     def return_(self, request: Request, pk: str) -> Response:
         # The role first (403), then the comment (400), then the state (409).
         if not request.user.has_perm(REVIEW):
-            raise exceptions.PermissionDenied("Your role cannot have records returned.")
+            raise exceptions.PermissionDenied(_("Your role cannot have records returned."))
         body = ReturnSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         return self.review(services.return_activity, comment=body.validated_data["comment"])

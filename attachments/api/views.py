@@ -16,6 +16,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Model, QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import exceptions, status
@@ -113,8 +114,8 @@ class AttachmentListView(AttachmentAPIView):
         limit = settings.ATTACHMENT_MAX_SIZE
         if declared.isdigit() and int(declared) > limit + ENVELOPE:
             raise FileTooLarge(
-                f"The request is {content.size_text(int(declared))}; attachments may be at "
-                f"most {content.size_text(limit)}."
+                gettext("The request is %(size)s; attachments may be at most %(limit)s.")
+                % {"size": content.size_text(int(declared)), "limit": content.size_text(limit)}
             )
         limit_uploads(request._request)
         try:
@@ -177,4 +178,4 @@ class AttachmentDownloadView(AttachmentAPIView):
         try:
             return download_response(attachment)
         except FileNotFoundError:
-            raise Http404("The file is missing from the store.") from None
+            raise Http404(gettext("The file is missing from the store.")) from None

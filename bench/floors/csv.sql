@@ -15,6 +15,8 @@ SELECT a.id,
         THEN '''' || p.label ELSE p.label END AS programme,
     CASE WHEN left(a.title, 1) IN ('=', '+', '-', '@', E'\t', E'\r', '''')
         THEN '''' || a.title ELSE a.title END AS title,
+    CASE WHEN left(a.title_ja, 1) IN ('=', '+', '-', '@', E'\t', E'\r', '''')
+        THEN '''' || a.title_ja ELSE a.title_ja END AS title_ja,
     a.activity_type, a.status, a.releasability,
     to_char(a.start_date, 'YYYY-MM-DD') AS start_date,
     to_char(a.end_date, 'YYYY-MM-DD') AS end_date,
@@ -32,8 +34,12 @@ SELECT a.id,
     a.participants, a.women_participants,
     CASE WHEN left(a.description, 1) IN ('=', '+', '-', '@', E'\t', E'\r', '''')
         THEN '''' || a.description ELSE a.description END AS description,
+    CASE WHEN left(a.description_ja, 1) IN ('=', '+', '-', '@', E'\t', E'\r', '''')
+        THEN '''' || a.description_ja ELSE a.description_ja END AS description_ja,
     CASE WHEN left(a.outcome, 1) IN ('=', '+', '-', '@', E'\t', E'\r', '''')
         THEN '''' || a.outcome ELSE a.outcome END AS outcome,
+    CASE WHEN left(a.outcome_ja, 1) IN ('=', '+', '-', '@', E'\t', E'\r', '''')
+        THEN '''' || a.outcome_ja ELSE a.outcome_ja END AS outcome_ja,
     a.version,
     to_char(a.updated_at AT TIME ZONE 'Europe/Brussels', 'YYYY-MM-DD"T"HH24:MI:SS')
         || CASE WHEN to_char(a.updated_at, 'US') = '000000' THEN ''

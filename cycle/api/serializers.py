@@ -6,6 +6,7 @@ from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.utils.translation import gettext as _
 from rest_framework import serializers
 
 from activities.models import Activity
@@ -72,7 +73,7 @@ class FollowUpSerializer(ValidatedModelSerializer):
     def validate_activity(self, activity: Activity) -> Activity:
         # A follow-up stays with its activity.
         if self.instance is not None and activity.pk != self.instance.activity_id:
-            raise serializers.ValidationError("A follow-up cannot move to another activity.")
+            raise serializers.ValidationError(_("A follow-up cannot move to another activity."))
         return activity
 
     def create(self, validated_data: dict[str, Any]) -> FollowUp:

@@ -7,6 +7,8 @@ from typing import Any
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import exceptions, generics
 from rest_framework.request import Request
@@ -26,7 +28,7 @@ from goals.models import Programme
 from itpp.api.permissions import ModelPermissions
 from itpp.api.views import LoginExemptMixin, ModelViewSet, ThrottleRefusalsMixin
 
-OWNER_MAY_ONLY = 'As its owner you may only mark it done: send {"status": "done"}.'
+OWNER_MAY_ONLY = gettext_lazy('As its owner you may only mark it done: send {"status": "done"}.')
 
 
 class FollowUpPermissions(ModelPermissions):
@@ -122,6 +124,6 @@ class AttentionView(LoginExemptMixin, ThrottleRefusalsMixin, generics.GenericAPI
         else:
             programme = Programme.objects.filter(pk=wanted).first()
             if programme is None:
-                raise exceptions.ValidationError({"programme": ["No such programme."]})
+                raise exceptions.ValidationError({"programme": [_("No such programme.")]})
         result = attention(request.user, programme, timezone.localdate())
         return Response(AttentionSerializer(result).data)

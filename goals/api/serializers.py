@@ -23,25 +23,43 @@ from itpp.api.serializers import ValidatedModelSerializer
 class ProgrammeSerializer(serializers.ModelSerializer):
     class Meta:
         model = Programme
-        fields = ["id", "partner", "name", "start_year", "end_year", "description"]
+        fields = [
+            "id",
+            "partner",
+            "name",
+            "name_ja",
+            "start_year",
+            "end_year",
+            "description",
+            "description_ja",
+        ]
 
 
 class StrategicObjectiveSerializer(serializers.ModelSerializer):
     class Meta:
         model = StrategicObjective
-        fields = ["id", "programme", "number", "title", "description"]
+        fields = ["id", "programme", "number", "title", "title_ja", "description", "description_ja"]
 
 
 class PriorityIssueSerializer(serializers.ModelSerializer):
     class Meta:
         model = PriorityIssue
-        fields = ["id", "programme", "number", "title"]
+        fields = ["id", "programme", "number", "title", "title_ja"]
 
 
 class PartnershipGoalSerializer(serializers.ModelSerializer):
     class Meta:
         model = PartnershipGoal
-        fields = ["id", "programme", "priority_issue", "title", "statement", "order"]
+        fields = [
+            "id",
+            "programme",
+            "priority_issue",
+            "title",
+            "title_ja",
+            "statement",
+            "statement_ja",
+            "order",
+        ]
 
 
 class GoalAssessmentSerializer(ValidatedModelSerializer):

@@ -8,6 +8,7 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import NON_FIELD_ERRORS, RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.utils.translation import gettext, gettext_lazy, ngettext
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.serializers import as_serializer_error
@@ -21,12 +22,19 @@ class RequestTooLarge(exceptions.APIException):
     default_code = "request_too_large"
 
     def __init__(self, limit: int) -> None:
-        super().__init__(f"The request body is larger than the limit of {limit} bytes.")
+        super().__init__(
+            ngettext(
+                "The request body is larger than the limit of %(limit)s byte.",
+                "The request body is larger than the limit of %(limit)s bytes.",
+                limit,
+            )
+            % {"limit": limit}
+        )
 
 
 class Conflict(exceptions.APIException):
     status_code = status.HTTP_409_CONFLICT
-    default_detail = "The request conflicts with the current state of the resource."
+    default_detail = gettext_lazy("The request conflicts with the current state of the resource.")
     default_code = "conflict"
 
 
@@ -34,7 +42,7 @@ class IdempotencyKeyReused(exceptions.APIException):
     """An Idempotency-Key already used (within 24 hours) for a request with another body."""
 
     status_code = status.HTTP_422_UNPROCESSABLE_ENTITY
-    default_detail = (
+    default_detail = gettext_lazy(
         "This Idempotency-Key was already used for a different request. Use a new key for "
         "a new request, or send the same body to get the first response again."
     )
@@ -49,12 +57,12 @@ class PreconditionFailed(exceptions.APIException):
 
     def __init__(self, current_version: int | None) -> None:
         if current_version is None:
-            message = "The object was deleted since you read it."
+            message = gettext("The object was deleted since you read it.")
         else:
-            message = (
-                f"The object was changed since you read it; version {current_version} is "
+            message = gettext(
+                "The object was changed since you read it; version %(version)s is "
                 "current. Read it again and reapply your change."
-            )
+            ) % {"version": current_version}
         super().__init__(message)
         # The version stays a number (APIException would turn every value into text).
         self.detail = {"detail": self.detail, "current_version": current_version}
@@ -96,7 +104,8 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response:
         )
         set_rollback()
         return Response(
-            {"detail": "Internal server error."}, status=status.HTTP_500_INTERNAL_SERVER_ERROR
+            {"detail": gettext("Internal server error.")},
+            status=status.HTTP_500_INTERNAL_SERVER_ERROR,
         )
     if response.status_code == status.HTTP_400_BAD_REQUEST and not isinstance(response.data, dict):
         # A bare list of messages (e.g. raised by a serializer's validate()).

@@ -17,6 +17,7 @@ from datetime import date
 from typing import Any
 
 from django.db.models import Q, QuerySet
+from django.utils.translation import gettext
 from rest_framework.exceptions import ValidationError
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.request import Request
@@ -41,7 +42,9 @@ class Pagination(PageNumberPagination):
         if raw is None:
             return self.page_size
         if not raw.isascii() or not raw.isdigit() or int(raw) < 1:
-            raise ValidationError({self.page_size_query_param: ["Enter a whole number above 0."]})
+            raise ValidationError(
+                {self.page_size_query_param: [gettext("Enter a whole number above 0.")]}
+            )
         return min(int(raw), self.max_page_size)
 
     def get_paginated_response_schema(self, schema: dict) -> dict:
@@ -129,11 +132,15 @@ class PageOrCursorPagination(Pagination):
         cursor = request.query_params.get(self.cursor_query_param) or ""
         if mode not in ("", "page", "cursor"):
             raise ValidationError(
-                {self.mode_query_param: ['Choose "page" (the default) or "cursor".']}
+                {self.mode_query_param: [gettext('Choose "page" (the default) or "cursor".')]}
             )
         if mode == "page" and cursor:
             raise ValidationError(
-                {self.cursor_query_param: ["A cursor needs pagination=cursor (or no pagination)."]}
+                {
+                    self.cursor_query_param: [
+                        gettext("A cursor needs pagination=cursor (or no pagination).")
+                    ]
+                }
             )
         return mode == "cursor" or bool(cursor)
 
@@ -144,7 +151,11 @@ class PageOrCursorPagination(Pagination):
         self.request = request
         if request.query_params.get(self.page_query_param):
             raise ValidationError(
-                {self.page_query_param: ["Cursor paging has no page numbers: follow next."]}
+                {
+                    self.page_query_param: [
+                        gettext("Cursor paging has no page numbers: follow next.")
+                    ]
+                }
             )
         name, keyset = self.keyset(request, view)
         size = self.get_page_size(request)
@@ -177,8 +188,11 @@ class PageOrCursorPagination(Pagination):
             raise ValidationError(
                 {
                     self.ordering_query_param: [
-                        f"Cursor paging can order only by {usable} (or the default); "
-                        "use page-number paging for other orders."
+                        gettext(
+                            "Cursor paging can order only by %(orderings)s (or the default); "
+                            "use page-number paging for other orders."
+                        )
+                        % {"orderings": usable}
                     ]
                 }
             )
@@ -210,7 +224,7 @@ class PageOrCursorPagination(Pagination):
         this API wrote for this ordering."""
         if not raw:
             return None
-        invalid = ValidationError({self.cursor_query_param: ["Invalid cursor."]})
+        invalid = ValidationError({self.cursor_query_param: [gettext("Invalid cursor.")]})
         if len(raw) > self.max_cursor_length or not raw.isascii():
             raise invalid
         try:
@@ -228,8 +242,10 @@ class PageOrCursorPagination(Pagination):
             raise ValidationError(
                 {
                     self.cursor_query_param: [
-                        "This cursor belongs to another ordering: keep the ordering of the "
-                        "request that gave it, or start again without a cursor."
+                        gettext(
+                            "This cursor belongs to another ordering: keep the ordering of the "
+                            "request that gave it, or start again without a cursor."
+                        )
                     ]
                 }
             )

@@ -7,6 +7,7 @@ import re
 from typing import Any
 
 from django.conf import settings
+from django.utils.translation import gettext
 from rest_framework import exceptions
 from rest_framework.parsers import JSONParser as DRFJSONParser
 from rest_framework.settings import api_settings
@@ -49,14 +50,22 @@ class JSONParser(DRFJSONParser):
         try:
             data = super().parse(io.BytesIO(body), media_type, parser_context)
         except RecursionError:
-            raise exceptions.ParseError("JSON parse error - nested too deeply.") from None
+            raise exceptions.ParseError(gettext("JSON parse error - nested too deeply.")) from None
         if isinstance(data, dict):
             for key, value in data.items():
                 if _has_surrogate(key) or _has_surrogate(value):
                     name = key if not _has_surrogate(key) else api_settings.NON_FIELD_ERRORS_KEY
                     raise exceptions.ValidationError(
-                        {name: ["Contains an unpaired surrogate (\\ud800–\\udfff): not text."]}
+                        {
+                            name: [
+                                gettext(
+                                    "Contains an unpaired surrogate (\\ud800–\\udfff): not text."
+                                )
+                            ]
+                        }
                     )
         elif _has_surrogate(data):
-            raise exceptions.ParseError("JSON parse error - unpaired surrogate in a string.")
+            raise exceptions.ParseError(
+                gettext("JSON parse error - unpaired surrogate in a string.")
+            )
         return data

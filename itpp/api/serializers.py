@@ -8,6 +8,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import models
+from django.utils.translation import gettext
 from rest_framework import serializers
 
 from itpp.api.exceptions import validation_error
@@ -30,7 +31,10 @@ class ValidatedModelSerializer(serializers.ModelSerializer):
             unknown = sorted(str(name) for name in data if name not in self.fields)
             if unknown:
                 raise serializers.ValidationError(
-                    {name: ["Unknown field: not part of this resource."] for name in unknown}
+                    {
+                        name: [gettext("Unknown field: not part of this resource.")]
+                        for name in unknown
+                    }
                 )
         return super().to_internal_value(data)
 

@@ -7,6 +7,7 @@ from typing import Any
 from django.contrib.auth.decorators import login_not_required
 from django.db import transaction
 from django.http import HttpRequest, JsonResponse
+from django.utils.translation import gettext
 from django.views.decorators.csrf import csrf_exempt
 from rest_framework import exceptions, viewsets
 from rest_framework import views as drf_views
@@ -118,4 +119,4 @@ class ModelViewSet(
 @login_not_required
 def not_found(request: HttpRequest, path: str = "") -> JsonResponse:
     """Any other path under /api/v1/: a JSON 404, not the HTML page of the site."""
-    return JsonResponse({"detail": "Not found."}, status=404)
+    return JsonResponse({"detail": gettext("Not found.")}, status=404)

@@ -40,6 +40,9 @@ class GoalRatingSerializer(serializers.Serializer):
 class GoalProgressSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     title = serializers.CharField()
+    title_ja = serializers.CharField(
+        help_text="The Japanese title where an official one exists, else empty."
+    )
     priority_issue = serializers.IntegerField()
     activities = ActivityCountsSerializer()
     latest_activity_date = serializers.DateField(
@@ -73,6 +76,9 @@ class ObjectiveProgressSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     number = serializers.IntegerField()
     title = serializers.CharField()
+    title_ja = serializers.CharField(
+        help_text="The Japanese title where an official one exists, else empty."
+    )
     activities = ActivityCountsSerializer()
     latest_activity_date = serializers.DateField(
         allow_null=True,

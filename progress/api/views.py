@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import StreamingHttpResponse
+from django.utils.translation import get_language
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
@@ -131,8 +132,9 @@ class ProgressView(LoginExemptMixin, ThrottleRefusalsMixin, generics.GenericAPIV
             rows = progress_rows(programme_progress(query))
             return csv_response(csv_lines(CSV_COLUMNS, rows), filename)
         # The whole answer is cached as the counts are: the ratings come from assessments,
-        # whose writes move the data version too (progress.cache).
-        return Response(remember(query, "api", lambda: progress_report(query)))
+        # whose writes move the data version too (progress.cache); once per language, as
+        # the ratings' labels are in words.
+        return Response(remember(query, f"api:{get_language()}", lambda: progress_report(query)))
 
     def finalize_response(self, request: Request, response, *args: Any, **kwargs: Any):
         # Errors of a CSV request are still JSON objects, as on /api/v1/activities/.

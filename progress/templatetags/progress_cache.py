@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from django import template
 from django.template.base import FilterExpression, NodeList, Parser, Token
+from django.utils.translation import get_language
 
 from progress.cache import fragment
 
@@ -21,7 +22,8 @@ class CachedFragmentNode(template.Node):
 
     def render(self, context: template.Context) -> str:
         key = self.key.resolve(context)
-        key = f"{key}:{self.part.resolve(context)}" if key else None
+        # Per language too: the part holds translated words and bilingual records' texts.
+        key = f"{key}:{self.part.resolve(context)}:{get_language()}" if key else None
         return fragment(key, lambda: self.nodelist.render(context))
 
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from django.conf import settings
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -13,7 +15,7 @@ from progress.query import filter_names
 from reports.models import ReportJob
 
 # The body's own fields; every other one must be an activity filter.
-OWN_FIELDS = ("programme", "format", "stocktake")
+OWN_FIELDS = ("programme", "format", "stocktake", "language")
 
 
 def filter_fields() -> list[str]:
@@ -29,8 +31,8 @@ class FilterValueField(serializers.Field):
     a whole number, or a list of them for a repeatable filter."""
 
     default_error_messages = {
-        "invalid": "A text or a whole number, or a list of them.",
-        "null_characters": "Null characters are not allowed.",
+        "invalid": _("A text or a whole number, or a list of them."),
+        "null_characters": _("Null characters are not allowed."),
     }
 
     def to_internal_value(self, data: Any) -> list[str]:
@@ -60,6 +62,14 @@ class ReportRequestSerializer(serializers.Serializer):
         min_value=1,
         help_text="A stock-take of the programme: its period, or its frozen counts if closed.",
     )
+    language = serializers.ChoiceField(
+        choices=[code for code, _name in settings.LANGUAGES],
+        required=False,
+        help_text=(
+            "The language the file is written in; by default the user's saved language, "
+            "else the request's Accept-Language, else English."
+        ),
+    )
 
     def get_fields(self) -> dict[str, serializers.Field]:
         fields = super().get_fields()
@@ -75,7 +85,7 @@ class ReportRequestSerializer(serializers.Serializer):
             unknown = sorted(set(data) - set(self.fields))
             if unknown:
                 raise serializers.ValidationError(
-                    {key: ["Not an activity filter of /api/v1/activities/."] for key in unknown}
+                    {key: [_("Not an activity filter of /api/v1/activities/.")] for key in unknown}
                 )
         validated = super().to_internal_value(data)
         validated["filters"] = {
@@ -95,6 +105,7 @@ class ReportJobSerializer(serializers.Serializer):
         allow_blank=True,
         help_text="The report's parameters (activity filters, `stocktake`) as a query string.",
     )
+    language = serializers.CharField(help_text="The language the file is written in.")
     status = serializers.ChoiceField(choices=ReportJob.Status.choices)
     progress = serializers.IntegerField(min_value=0, max_value=100, help_text="Percent done.")
     download = serializers.URLField(

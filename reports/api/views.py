@@ -6,12 +6,15 @@ from typing import Any
 
 from django.http import FileResponse, QueryDict
 from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import exceptions, permissions, renderers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from accounts.languages import saved_language
 from itpp.api.views import APIView
 from progress.query import FilterRefused
 from reports.api.serializers import ReportJobSerializer, ReportRequestSerializer
@@ -22,7 +25,9 @@ from reports.render import FORMATS, STOCKTAKE, UnknownStockTake
 
 class Gone(exceptions.APIException):
     status_code = status.HTTP_410_GONE
-    default_detail = "This report job has expired; its file is deleted. Ask for the report again."
+    default_detail = _(
+        "This report job has expired; its file is deleted. Ask for the report again."
+    )
     default_code = "gone"
 
 
@@ -47,6 +52,7 @@ def job_data(job: ReportJob, request: Request) -> dict[str, Any]:
         "programme": job.programme_id,
         "format": job.format,
         "query": job.query,
+        "language": job.language,
         "status": job.status,
         "progress": job.progress,
         "download": download,
@@ -103,12 +109,15 @@ class ReportJobCreateView(APIView):
                 programme=data["programme"],
                 file_format=data["format"],
                 params=params,
+                language=data.get("language")
+                or saved_language(request.user)
+                or translation.get_language(),
             )
         except FilterRefused as refused:
             raise exceptions.ValidationError(refused.errors) from None
         except UnknownStockTake:
             raise exceptions.ValidationError(
-                {"stocktake": ["No such stock-take of this programme."]}
+                {"stocktake": [_("No such stock-take of this programme.")]}
             ) from None
         body = job_data(job, request)
         return Response(
@@ -186,7 +195,9 @@ class ReportJobDownloadView(JobMixin, APIView):
     def get(self, request: Request, pk: Any) -> FileResponse:
         job = self.get_job(request, pk)
         if not job.is_done:
-            raise exceptions.NotFound("The report is not ready; follow the job until it is done.")
+            raise exceptions.NotFound(
+                _("The report is not ready; follow the job until it is done.")
+            )
         return file_response(job)
 
     def finalize_response(self, request: Request, response, *args: Any, **kwargs: Any):

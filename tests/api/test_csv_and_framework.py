@@ -140,19 +140,30 @@ def test_programmes_list_their_fields(viewer_api, japan):
         "id": japan.pk,
         "partner": "Japan",
         "name": japan.name,
+        # No official Japanese text of the programme exists: left empty, never invented.
+        "name_ja": "",
         "start_year": 2023,
         "end_year": 2026,
         "description": japan.description,
+        "description_ja": "",
     }
 
 
 def test_objectives_issues_and_goals_of_the_japan_programme(viewer_api, japan):
     objectives = viewer_api.get(f"/api/v1/objectives/?programme={japan.pk}").json()
     assert objectives["count"] == 3
-    assert set(objectives["results"][0]) == {"id", "programme", "number", "title", "description"}
+    assert set(objectives["results"][0]) == {
+        "id",
+        "programme",
+        "number",
+        "title",
+        "title_ja",
+        "description",
+        "description_ja",
+    }
     issues = viewer_api.get(f"/api/v1/priority-issues/?programme={japan.pk}").json()
     assert issues["count"] == 4
-    assert set(issues["results"][0]) == {"id", "programme", "number", "title"}
+    assert set(issues["results"][0]) == {"id", "programme", "number", "title", "title_ja"}
     goals = viewer_api.get(f"/api/v1/goals/?programme={japan.pk}").json()
     assert goals["count"] == 16
     assert set(goals["results"][0]) == {
@@ -160,7 +171,9 @@ def test_objectives_issues_and_goals_of_the_japan_programme(viewer_api, japan):
         "programme",
         "priority_issue",
         "title",
+        "title_ja",
         "statement",
+        "statement_ja",
         "order",
     }
     assert [goal["order"] for goal in goals["results"]] == sorted(
@@ -172,7 +185,13 @@ def test_framework_filters(viewer_api, japan):
     other = ProgrammeFactory()
     issue = PriorityIssueFactory(programme=other)
     assert viewer_api.get(f"/api/v1/priority-issues/?programme={other.pk}").json()["results"] == [
-        {"id": issue.pk, "programme": other.pk, "number": issue.number, "title": issue.title}
+        {
+            "id": issue.pk,
+            "programme": other.pk,
+            "number": issue.number,
+            "title": issue.title,
+            "title_ja": "",
+        }
     ]
     first_issue = japan.priority_issues.order_by("number").first()
     goals = viewer_api.get(f"/api/v1/goals/?priority_issue={first_issue.pk}").json()["results"]

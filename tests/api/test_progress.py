@@ -91,6 +91,7 @@ def test_progress_over_all_years(viewer_api, programme):
     assert set(goals[0]) == {
         "id",
         "title",
+        "title_ja",
         "priority_issue",
         "activities",
         "latest_activity_date",
@@ -108,6 +109,7 @@ def test_progress_over_all_years(viewer_api, programme):
         "id",
         "number",
         "title",
+        "title_ja",
         "activities",
         "latest_activity_date",
     }
@@ -115,7 +117,14 @@ def test_progress_over_all_years(viewer_api, programme):
     objectives = by_number(data["objectives"])
     assert objectives[1]["activities"] == counts(total=2, ongoing=1, completed=1)
     assert objectives[2]["activities"] == counts(total=1, ongoing=1)
-    assert set(objectives[1]) == {"id", "number", "title", "activities", "latest_activity_date"}
+    assert set(objectives[1]) == {
+        "id",
+        "number",
+        "title",
+        "title_ja",
+        "activities",
+        "latest_activity_date",
+    }
 
 
 def test_progress_for_one_year_counts_only_activities_starting_then(viewer_api, programme):

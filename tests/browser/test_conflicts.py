@@ -26,7 +26,7 @@ def test_the_second_editor_sees_the_conflict_keeps_their_input_and_saves_on_purp
     japan = Programme.objects.get(partner="Japan")
     activity = ActivityFactory(programme=japan, title="Staff talks", location="Brussels")
     log_in(page, live_server.url, "editor", f"/activities/{activity.pk}/edit/")
-    page.get_by_label("Title").fill("Cyber staff talks")
+    page.get_by_label("Title").first.fill("Cyber staff talks")
 
     # Meanwhile a colleague saves another change.
     update_activity(activity=activity, user=colleague, data={"location": "Tokyo"})
@@ -36,7 +36,7 @@ def test_the_second_editor_sees_the_conflict_keeps_their_input_and_saves_on_purp
     expect(conflict).to_contain_text("Nothing was saved")
     expect(conflict).to_contain_text("colleague saved this activity")
     expect(conflict).to_contain_text("Location: now “Tokyo” (yours: “Brussels”)")
-    expect(page.get_by_label("Title")).to_have_value("Cyber staff talks")
+    expect(page.get_by_label("Title").first).to_have_value("Cyber staff talks")
     assert Activity.objects.get(pk=activity.pk).title == "Staff talks"
 
     # They keep the colleague's place and their own title, and save again.

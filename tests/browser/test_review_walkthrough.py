@@ -38,7 +38,7 @@ def walk(browser: Browser, recorder: PageRecorder, base: str, **context) -> Acti
 
     # The author saves a draft: only Editors and managers see it.
     author.goto(f"{base}/activities/new/")
-    author.get_by_label("Title").fill("Maritime staff talks")
+    author.get_by_label("Title").first.fill("Maritime staff talks")
     author.get_by_label("Type").select_option(label="Policy consultation")
     author.get_by_label("Status").select_option(label="Completed")
     author.get_by_label("Start date").fill("2025-04-08")
@@ -66,7 +66,7 @@ def walk(browser: Browser, recorder: PageRecorder, base: str, **context) -> Acti
     expect(author.locator("#review-comment")).to_contain_text("Which Allies took part?")
     author.get_by_role("link", name="Edit").click()
     author.get_by_label("France").check()
-    author.get_by_label("Outcome").fill("A joint paper on maritime awareness.")
+    author.get_by_label("Outcome").first.fill("A joint paper on maritime awareness.")
     author.get_by_role("button", name="Save changes").click()
     expect(author.locator("#review-h")).to_contain_text("Returned to its author")
     author.get_by_role("button", name="Submit for review").click()

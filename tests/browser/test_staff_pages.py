@@ -46,7 +46,7 @@ def test_an_editor_logs_an_activity_and_finds_it_in_the_filtered_list(page: Page
     log_in(page, live_server.url, "editor")
 
     page.get_by_role("link", name="+ Log an activity").first.click()
-    page.get_by_label("Title").fill("Table-top exercise on maritime crisis response")
+    page.get_by_label("Title").first.fill("Table-top exercise on maritime crisis response")
     page.get_by_label("Type").select_option(label="Exercise")
     page.get_by_label("Status").select_option(label="Completed")
     page.get_by_label("Start date").fill(last_week.isoformat())
@@ -93,23 +93,25 @@ def test_an_invalid_date_range_shows_the_error_and_keeps_what_was_typed(page: Pa
     log_in(page, live_server.url, "editor")
     page.goto(f"{live_server.url}/activities/new/")  # on to the form's one-time URL
 
-    page.get_by_label("Title").fill("Cyber defence course")
+    page.get_by_label("Title").first.fill("Cyber defence course")
     page.get_by_label("Type").select_option(label="Training")
     page.get_by_label("Start date").fill("2024-05-10")
     page.get_by_label("End date").fill("2024-05-01")
     page.get_by_label(goal.title, exact=True).check()
-    page.get_by_label("Description").fill("Five days at the centre of excellence.")
+    page.get_by_label("Description").first.fill("Five days at the centre of excellence.")
     page.get_by_role("button", name="Log activity").click()
 
     expect(page.locator("#id_end_date_error")).to_have_text(
         "The end date cannot be before the start date."
     )
     expect(page.get_by_label("End date")).to_have_attribute("aria-invalid", "true")
-    expect(page.get_by_label("Title")).to_have_value("Cyber defence course")
+    expect(page.get_by_label("Title").first).to_have_value("Cyber defence course")
     expect(page.get_by_label("Start date")).to_have_value("2024-05-10")
     expect(page.get_by_label("End date")).to_have_value("2024-05-01")
     expect(page.get_by_label(goal.title, exact=True)).to_be_checked()
-    expect(page.get_by_label("Description")).to_have_value("Five days at the centre of excellence.")
+    expect(page.get_by_label("Description").first).to_have_value(
+        "Five days at the centre of excellence."
+    )
     assert not Activity.objects.exists()
 
 
@@ -213,7 +215,7 @@ def test_back_and_log_again_does_not_log_a_duplicate(browser, recorder: PageReco
     page = make_page(browser, recorder, java_script_enabled=False)
     log_in(page, live_server.url, "editor")
     page.get_by_role("link", name="+ Log an activity").first.click()
-    page.get_by_label("Title").fill("Maritime staff talks")
+    page.get_by_label("Title").first.fill("Maritime staff talks")
     page.get_by_label("Type").select_option(label="Policy consultation")
     page.get_by_label("Start date").fill("2025-06-02")
     page.get_by_label(goal.title, exact=True).check()

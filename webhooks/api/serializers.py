@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils.translation import gettext as _
 from rest_framework import serializers
 
 from goals.models import Programme
@@ -51,7 +52,7 @@ class WebhookSerializer(ValidatedModelSerializer):
     def validate_programme(self, value: Programme) -> Programme:
         if self.instance is not None and value.pk != self.instance.programme_id:
             raise serializers.ValidationError(
-                "A webhook's programme cannot be changed: register a new webhook."
+                _("A webhook's programme cannot be changed: register a new webhook.")
             )
         return value
 
