@@ -15,7 +15,8 @@ SELECT json_build_object(
     'results', (
         SELECT coalesce(json_agg(json_build_object(
             'id', p.id, 'programme', p.programme_id, 'title', p.title,
-            'description', p.description, 'activity_type', p.activity_type,
+            'title_ja', p.title_ja, 'description', p.description,
+            'description_ja', p.description_ja, 'activity_type', p.activity_type,
             'status', p.status, 'start_date', p.start_date, 'end_date', p.end_date,
             'location', p.location,
             'goals', ARRAY(
@@ -37,6 +38,7 @@ SELECT json_build_object(
                 WHERE ao.activity_id = p.id ORDER BY org.name, ao.organisation_id),
             'lead_organisation', p.lead_organisation, 'participants', p.participants,
             'women_participants', p.women_participants, 'outcome', p.outcome,
+            'outcome_ja', p.outcome_ja,
             'releasability', p.releasability, 'review_state', p.review_state,
             'review_comment', p.review_comment, 'review_changed_at', p.review_changed_at,
             'version', p.version, 'created_by', cu.username, 'updated_by', uu.username,
