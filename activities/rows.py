@@ -10,14 +10,18 @@ writes and renders single activities.
 
 from __future__ import annotations
 
+import functools
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
-from datetime import date, datetime
+from dataclasses import dataclass
+from datetime import date, datetime, tzinfo
 from typing import Any
 
 from django.contrib.auth import get_user_model
+from django.core.exceptions import EmptyResultSet
 from django.db import connections
 from django.db.models import F, OuterRef, QuerySet, Subquery
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import JSONObject
 from django.utils import timezone
 
@@ -50,10 +54,11 @@ USERNAMES = {"created_by_username": "created_by_id", "updated_by_username": "upd
 EXPORT_CHUNK = 2000
 
 
-def _plain(value: Any) -> Any:
-    # As DRF's DateTimeField and DateField render them.
+def _plain(value: Any, zone: tzinfo | None = None) -> Any:
+    # As DRF's DateTimeField and DateField render them (`zone`: the current time zone,
+    # which a caller shaping many values looks up once).
     if isinstance(value, datetime):
-        text = timezone.localtime(value).isoformat()
+        text = timezone.localtime(value, zone).isoformat()
         return text[:-6] + "Z" if text.endswith("+00:00") else text
     if isinstance(value, date):
         return value.isoformat()
@@ -84,14 +89,23 @@ def _links(ids: Sequence[int], fields: Iterable[str]) -> dict[str, dict[int, lis
 def _shape(
     records: list[dict[str, Any]], fields: Sequence[str], links: dict[str, dict[int, list]]
 ) -> list[dict[str, Any]]:
+    # A list shapes thousands of values per request: the time zone is looked up once, and
+    # what each field needs is decided once, not per value.
+    zone = timezone.get_current_timezone()
+    plan = [
+        (name, links.get(name, {}) if name in LINKS else None, PATHS.get(name, name))
+        for name in fields
+    ]
     rows = []
     for record in records:
         row: dict[str, Any] = {}
-        for name in fields:
-            if name in LINKS:
-                row[name] = links[name].get(record["id"], [])
+        for name, found, path in plan:
+            if found is not None:
+                row[name] = found.get(record["id"], [])
             else:
-                row[name] = _plain(record[PATHS.get(name, name)])
+                value = record[path]
+                # Most values are neither dates nor times: `_plain` only for those.
+                row[name] = _plain(value, zone) if isinstance(value, date) else value
         rows.append(row)
     return rows
 
@@ -171,7 +185,10 @@ class PagedRecords:
         connection = connections[self.queryset.db]
         if connection.in_atomic_block or connection.vendor != "postgresql":
             return self.records.count()
-        sql, params = self.records.order_by().values("pk").query.sql_with_params()
+        try:
+            sql, params = self.records.order_by().values("pk").query.sql_with_params()
+        except EmptyResultSet:  # a condition that nothing can meet: no query, as the ORM
+            return 0
         # The ORM's own SQL; every value is a parameter.
         counted = f"SELECT count(*) FROM ({sql}) AS counted"  # noqa: S608
         with connection.cursor() as cursor:
@@ -202,16 +219,95 @@ class PagedRecords:
         link_fields = [name for name in self.fields if name in LINKS]
         if ordering is None or not link_fields:
             return rows_from_records(self.records[key], self.fields, self.queryset.db)
-        columns = [PATHS.get(name, name) for name in self.fields if name not in LINKS]
+        statement = _page_statement(tuple(self.fields), tuple(ordering), self.queryset.db)
         page_ids = self.records.values("pk")[key]
-        found = list(
-            records(Activity.objects.using(self.queryset.db).filter(pk__in=page_ids), self.fields)
-            .annotate(**_link_arrays(link_fields))
-            .values(*columns, *(f"{name}_linked" for name in link_fields))
-            .order_by(*ordering)
-        )
+        try:
+            ids_sql, ids_params = page_ids.query.get_compiler(page_ids.db).as_sql()
+        except EmptyResultSet:  # e.g. the empty first page of nothing: no query, as the ORM
+            return []
+        found = statement.read(ids_sql, ids_params)
         links = {name: {row["id"]: row[f"{name}_linked"] for row in found} for name in link_fields}
         return _shape(found, self.fields, links)
+
+
+# Where the page's ids go in a page statement (never in a query the ORM writes).
+PAGE_IDS = "@@page-ids@@"
+
+
+@dataclass(frozen=True)
+class PageStatement:
+    """The SQL of a page with its links (see PagedRecords), the ORM's own, around the
+    place of the page's ids: written and compiled once per fields, ordering and database
+    (that took more Python than the rest of a list request's query work), then run for
+    each page with the ids' subquery put in, its values converted as the ORM converts them
+    (`.values()` of the same queryset)."""
+
+    using: str
+    head: str
+    tail: str
+    head_params: tuple[Any, ...]
+    tail_params: tuple[Any, ...]
+    names: tuple[str, ...]
+    converters: dict[int, tuple[list[Any], Any]]
+    link_fields: tuple[str, ...]
+
+    def read(self, ids_sql: str, ids_params: Sequence[Any]) -> list[dict[str, Any]]:
+        connection = connections[self.using]
+        with connection.cursor() as cursor:
+            cursor.execute(
+                self.head + ids_sql + self.tail,
+                (*self.head_params, *ids_params, *self.tail_params),
+            )
+            fetched = cursor.fetchall()
+        found = []
+        for row in fetched:
+            if self.converters:
+                row = list(row)
+                for index, (functions, expression) in self.converters.items():
+                    for function in functions:
+                        row[index] = function(row[index], expression, connection)
+            found.append(dict(zip(self.names, row, strict=True)))
+        return found
+
+
+# One entry per ordering asked for. Those in use are few, but a client can ask for many
+# (`ordering=title,title,…`): bounded, the least recently used dropped.
+@functools.lru_cache(maxsize=64)
+def _page_statement(
+    fields: tuple[str, ...], ordering: tuple[str, ...], using: str
+) -> PageStatement:
+    link_fields = tuple(name for name in fields if name in LINKS)
+    columns = [PATHS.get(name, name) for name in fields if name not in LINKS]
+    # A constant marker, no outside text: replaced by the ORM's SQL of the ids in `read()`.
+    marker = RawSQL(PAGE_IDS, ())  # noqa: S611
+    queryset = (
+        records(Activity.objects.using(using).filter(pk__in=marker), fields)
+        .annotate(**_link_arrays(link_fields))
+        .values(*columns, *(f"{name}_linked" for name in link_fields))
+        .order_by(*ordering)
+    )
+    query = queryset.query
+    compiler = query.get_compiler(using)
+    sql, params = compiler.as_sql()
+    head, tail = sql.split(PAGE_IDS)  # exactly once, or this fails loudly
+    # The ORM's statements escape a literal % as %%: what is left are its placeholders.
+    count = head.replace("%%", "").count("%s")
+    selected = [column[0] for column in compiler.select[: compiler.col_count]]
+    names = (
+        list(query.selected)
+        if query.selected
+        else [*query.extra_select, *query.values_select, *query.annotation_select]
+    )
+    return PageStatement(
+        using=using,
+        head=head,
+        tail=tail,
+        head_params=tuple(params[:count]),
+        tail_params=tuple(params[count:]),
+        names=tuple(names),
+        converters=compiler.get_converters(selected),
+        link_fields=link_fields,
+    )
 
 
 def records(queryset: QuerySet[Activity], fields: Sequence[str]) -> QuerySet:

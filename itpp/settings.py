@@ -228,6 +228,11 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
         "task": "reports.tasks.purge_expired_report_jobs",
         "schedule": timedelta(hours=1),
     },
+    # API tokens past their expiry (authentication checks only the presented one's).
+    "accounts.purge_expired_api_tokens": {
+        "task": "accounts.tasks.purge_expired_api_tokens",
+        "schedule": timedelta(hours=1),
+    },
     # Each user's weekly digest, Monday 07:00 on the programme's clock (CELERY_TIMEZONE).
     "cycle.send_weekly_digests": {
         "task": "cycle.tasks.send_weekly_digests",
@@ -451,7 +456,9 @@ REST_FRAMEWORK = {
     # header (with session authentication alone it would be 403). Browsers keep using
     # the session, with CSRF protection.
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "knox.auth.TokenAuthentication",
+        # knox's, without its clean-up of the user's other tokens on every request
+        # (expired ones are purged by accounts.tasks.purge_expired_api_tokens).
+        "itpp.api.authentication.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["itpp.api.permissions.ModelPermissions"],

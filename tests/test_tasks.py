@@ -7,7 +7,9 @@ from datetime import timedelta
 import pytest
 from django.conf import settings
 from django.utils import timezone
+from knox.models import AuthToken
 
+from accounts.tasks import purge_expired_api_tokens
 from activities.idempotency import LIFETIME
 from activities.models import CreationKey
 from activities.tasks import purge_expired_creation_keys
@@ -35,6 +37,25 @@ def test_beat_runs_the_purge_with_a_task_that_exists():
     entry = settings.CELERY_BEAT_SCHEDULE["activities.purge_expired_creation_keys"]
     assert entry["task"] in app.tasks
     assert entry["schedule"] <= timedelta(hours=24)  # keys live 24 hours
+
+
+@pytest.mark.django_db
+def test_the_token_purge_deletes_only_expired_api_tokens_and_a_rerun_finds_none():
+    user = UserFactory()
+    expired, _ = AuthToken.objects.create(user=user, expiry=timedelta(days=1))
+    AuthToken.objects.filter(pk=expired.pk).update(expiry=timezone.now() - timedelta(minutes=1))
+    fresh, _ = AuthToken.objects.create(user=user, expiry=timedelta(days=1))
+    lasting, _ = AuthToken.objects.create(user=user, expiry=None)
+    assert purge_expired_api_tokens.delay().get() == 1
+    assert set(AuthToken.objects.values_list("pk", flat=True)) == {fresh.pk, lasting.pk}
+    assert purge_expired_api_tokens.delay().get() == 0
+
+
+def test_beat_runs_the_token_purge_with_a_task_that_exists():
+    app.loader.import_default_modules()
+    entry = settings.CELERY_BEAT_SCHEDULE["accounts.purge_expired_api_tokens"]
+    assert entry["task"] == purge_expired_api_tokens.name
+    assert entry["schedule"] <= timedelta(hours=24)
 
 
 def test_every_scheduled_task_exists():

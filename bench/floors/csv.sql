@@ -79,5 +79,5 @@ LEFT JOIN (
     JOIN activities_organisation o ON o.id = l.organisation_id
     GROUP BY l.activity_id
 ) pl ON pl.activity_id = a.id
-WHERE a.releasability <> 'restricted'
+WHERE a.releasability <> 'restricted' AND a.review_state <> 'draft'
 ORDER BY a.start_date DESC, a.id DESC

@@ -11,7 +11,7 @@ SELECT ag.partnershipgoal_id, count(*),
     max(a.start_date) FILTER (WHERE a.status IN ('ongoing', 'completed'))
 FROM activities_activity_goals ag
 JOIN activities_activity a ON a.id = ag.activity_id
-WHERE a.releasability <> 'restricted'
+WHERE a.releasability <> 'restricted' AND a.review_state <> 'draft'
     AND ag.partnershipgoal_id IN (
         SELECT id FROM goals_partnershipgoal WHERE programme_id = %(programme)s)
 GROUP BY ag.partnershipgoal_id

@@ -15,6 +15,7 @@ FROM activities_activity_goals ag
 JOIN goals_partnershipgoal g ON g.id = ag.partnershipgoal_id
 JOIN activities_activity a ON a.id = ag.activity_id
 WHERE g.programme_id = %(programme)s AND a.releasability <> 'restricted'
+    AND a.review_state <> 'draft'
     AND NOT EXISTS (
         SELECT 1 FROM activities_activity_goals ag2
         JOIN goals_partnershipgoal g2 ON g2.id = ag2.partnershipgoal_id

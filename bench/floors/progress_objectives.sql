@@ -11,7 +11,7 @@ SELECT ag.strategicobjective_id, count(*),
     max(a.start_date) FILTER (WHERE a.status IN ('ongoing', 'completed'))
 FROM activities_activity_objectives ag
 JOIN activities_activity a ON a.id = ag.activity_id
-WHERE a.releasability <> 'restricted'
+WHERE a.releasability <> 'restricted' AND a.review_state <> 'draft'
     AND ag.strategicobjective_id IN (
         SELECT id FROM goals_strategicobjective WHERE programme_id = %(programme)s)
 GROUP BY ag.strategicobjective_id

@@ -8,5 +8,5 @@ SELECT date_trunc('quarter', start_date)::date AS quarter, count(*),
     count(*) FILTER (WHERE status = 'postponed'),
     count(*) FILTER (WHERE status = 'cancelled')
 FROM activities_activity
-WHERE programme_id = %(programme)s AND releasability <> 'restricted'
+WHERE programme_id = %(programme)s AND releasability <> 'restricted' AND review_state <> 'draft'
 GROUP BY 1

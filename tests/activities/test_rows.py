@@ -98,6 +98,26 @@ def test_a_page_read_with_its_links_in_one_query_gives_the_same_rows(
         assert len(found) == min(10, 23 - start)
 
 
+def test_the_page_statement_is_compiled_once_and_a_filtered_page_reads_as_before(japan):
+    """The page's SQL is the ORM's compiled once per fields and ordering; each page puts
+    its own ids' subquery (with its filters and their parameters) into it."""
+    from activities.rows import PagedRecords, _page_statement
+
+    for number in range(12):
+        ActivityFactory(programme=japan, title=f"Talk {number}", allies=["FR"][: number % 2])
+    fields = ActivitySerializer.Meta.fields
+    queryset = Activity.objects.filter(title__startswith="Talk 1").order_by("title", "-id")
+    _page_statement.cache_clear()
+    first = PagedRecords(queryset, fields)[0:2]
+    again = PagedRecords(queryset.exclude(title="Talk 1"), fields)[0:10]
+    assert _page_statement.cache_info().misses == 1
+    assert _page_statement.cache_info().hits == 1
+    assert [row["title"] for row in first] == ["Talk 1", "Talk 10"]
+    assert [row["title"] for row in again] == ["Talk 10", "Talk 11"]
+    assert as_json(again) == as_json(activity_rows(queryset.exclude(title="Talk 1"), fields))
+    assert PagedRecords(queryset.filter(pk__in=[]), fields)[0:10] == []  # nothing to read
+
+
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_the_count_outside_a_transaction_is_exact_and_changes_no_setting():
     """Outside a transaction (as the API list runs) the count turns parallel workers off

@@ -488,3 +488,59 @@ def test_unknown_filter_values_get_400(query, field, viewer_api, catalogue):
     response = viewer_api.get(f"/api/v1/activities/?{query}")
     assert response.status_code == 400
     assert field in response.json(), response.json()
+
+
+# --- the bench's floor ------------------------------------------------------------------
+
+
+def _instants(value):
+    """The floor writes timestamps in the session's time zone, the API in the programme's:
+    compared as instants."""
+    if isinstance(value, dict):
+        return {key: _instants(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_instants(item) for item in value]
+    if isinstance(value, str) and len(value) > 19 and value[10:11] == "T":
+        return datetime.datetime.fromisoformat(value.replace("Z", "+00:00"))
+    return value
+
+
+def test_the_bench_list_floor_returns_the_viewers_first_page_and_count(viewer_api, japan):
+    """bench/floors/list.sql is what the list is measured against: the same count and
+    rows, so without the drafts and restricted activities a Viewer does not see."""
+    from pathlib import Path
+
+    from activities.models import ParticipantRole
+    from tests.factories import OrganisationFactory
+
+    goals = list(japan.partnership_goals.order_by("-order")[:3])
+    objectives = list(japan.strategic_objectives.order_by("-number")[:2])
+    body, other = OrganisationFactory(name="B body"), OrganisationFactory(name="A body")
+    author = UserFactory()
+    for day in range(1, 106):
+        ActivityFactory(
+            programme=japan,
+            start_date=datetime.date(2024, 1, 1) + datetime.timedelta(days=day % 50),
+            status=ActivityStatus.COMPLETED if day % 7 else ActivityStatus.PLANNED,
+            releasability="restricted" if day % 11 == 0 else "internal",
+            review_state="draft" if day % 5 == 0 else "approved",
+            goals=goals[: 1 + day % 3],
+            objectives=objectives[: day % 3],
+            allies=["FR", "DE", "US"][: day % 4],
+            organisations=[(body, ParticipantRole.LEAD), (other, ParticipantRole.OBSERVER)][
+                : day % 3
+            ],
+            created_by=author,
+            updated_by=None if day % 2 else author,
+        )
+    floor = (Path(__file__).parents[2] / "bench" / "floors" / "list.sql").read_text()
+    with connection.cursor() as cursor:
+        cursor.execute(floor)
+        expected = json.loads(cursor.fetchone()[0])
+    page = viewer_api.get(
+        "/api/v1/activities/?status=completed&ordering=-start_date&page_size=100"
+    ).json()
+    seen = Activity.objects.exclude(releasability="restricted").exclude(review_state="draft")
+    assert expected["count"] == page["count"] == seen.filter(status="completed").count()
+    assert 50 < page["count"] < 100
+    assert _instants(expected["results"]) == _instants(page["results"])
