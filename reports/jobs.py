@@ -96,14 +96,16 @@ def unqueued(job_id: str) -> None:
     """The broker could not be reached when the job was asked for: it fails at once with a
     message saying so, rather than waiting for a worker that will never hear of it (or being
     made in the request, which a large report would not survive)."""
-    ReportJob.objects.filter(pk=job_id, status=ReportJob.Status.QUEUED).update(
-        status=ReportJob.Status.FAILED,
-        error=gettext(
-            "The report could not be queued: the task queue is unreachable just now. "
-            "Ask for it again in a few minutes; if it persists, tell an administrator."
-        ),
-        finished=timezone.now(),
+    job = ReportJob.objects.filter(pk=job_id, status=ReportJob.Status.QUEUED).first()
+    if job is None:
+        return
+    job.status = ReportJob.Status.FAILED
+    job.error = gettext(
+        "The report could not be queued: the task queue is unreachable just now. "
+        "Ask for it again in a few minutes; if it persists, tell an administrator."
     )
+    job.finished = timezone.now()
+    job.save(update_fields=["status", "error", "finished"])
 
 
 def file_response(job: ReportJob) -> FileResponse:

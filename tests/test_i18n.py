@@ -96,7 +96,9 @@ def test_the_switcher_is_in_the_menu_and_on_the_sign_in_page(client, viewer):
     client.force_login(viewer)
     body = client.get("/").content.decode()
     assert f'action="{SWITCH}"' in body
-    assert '<option value="ja" lang="ja">日本語</option>' in body
+    # Each language a button named in itself, in a menu that opens without JavaScript.
+    assert '<details class="language-switcher' in body
+    assert 'name="language" value="ja" lang="ja"' in body and ">日本語</button>" in body
 
 
 def test_an_anonymous_visitor_switches_with_the_cookie(client):
