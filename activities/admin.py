@@ -21,7 +21,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 from import_export.admin import ImportExportMixin
 
 from activities.forms import MAX_VERSION, ActivityForm
@@ -260,7 +260,7 @@ class ParticipantInline(admin.TabularInline):
     # A plain select (a programme lists a few dozen bodies): it works without JavaScript and
     # needs no permission on the organisations' own admin, which Editors may not have.
     extra = 1
-    verbose_name = gettext_lazy("participant")
+    verbose_name = pgettext_lazy("organisation taking part", "participant")
     verbose_name_plural = gettext_lazy("organisations that took part")
 
     # The rows belong to the activity: whoever may add or change it may list its

@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _t
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from activities.querysets import REPORT_PENDING_STATUSES, ActivityQuerySet
 from goals.models import PartnershipGoal, Programme, StrategicObjective
@@ -220,8 +221,8 @@ class ActivityOrganisation(models.Model):
 
     class Meta:
         ordering = ["organisation__name", "organisation_id"]
-        verbose_name = _("participant")
-        verbose_name_plural = _("participants")
+        verbose_name = pgettext_lazy("organisation taking part", "participant")
+        verbose_name_plural = pgettext_lazy("organisation taking part", "participants")
         constraints = [
             models.UniqueConstraint(
                 fields=["activity", "organisation"],
@@ -320,7 +321,9 @@ class Activity(BilingualMixin, models.Model):
         verbose_name=_("organisations"),
     )
     lead_organisation = models.CharField(_("lead organisation"), max_length=255, blank=True)
-    participants = models.PositiveIntegerField(_("participants"), null=True, blank=True)
+    participants = models.PositiveIntegerField(
+        pgettext_lazy("number of people", "participants"), null=True, blank=True
+    )
     women_participants = models.PositiveIntegerField(
         _("women participants"),
         null=True,

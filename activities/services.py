@@ -319,9 +319,9 @@ REFUSED = {
     "returned": gettext_lazy("This record is %(state)s: it cannot be returned now."),
 }
 NOT_YOURS = {
-    "submitted": gettext_lazy("Your role cannot have records submitted."),
-    "approved": gettext_lazy("Your role cannot have records approved."),
-    "returned": gettext_lazy("Your role cannot have records returned."),
+    "submitted": gettext_lazy("Your role may not submit records."),
+    "approved": gettext_lazy("Your role may not approve records."),
+    "returned": gettext_lazy("Your role may not return records."),
 }
 
 
@@ -420,7 +420,7 @@ def return_activity(
     (Programme managers; the comment is required). The author is told by e-mail."""
     comment = (comment or "").strip()
     if not user.has_perm(REVIEW):
-        raise PermissionDenied(_("Your role cannot have records returned."))
+        raise PermissionDenied(_("Your role may not return records."))
     if not comment:
         raise ValidationError({"comment": _("Say what the author should fix.")})
     if len(comment) > REVIEW_COMMENT_MAX_LENGTH:

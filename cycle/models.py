@@ -10,7 +10,7 @@ from django.core.validators import MaxLengthValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from activities.models import Activity
@@ -21,9 +21,11 @@ from itpp.history import tracked
 
 
 class FollowUpStatus(models.TextChoices):
-    OPEN = "open", _("Open")
-    DONE = "done", _("Done")
-    DROPPED = "dropped", _("Dropped")
+    # The context keeps each word apart from the same English word elsewhere (a stock-take
+    # is "open" too) and agrees with the badge (templates/cycle/_follow_up_status.html).
+    OPEN = "open", pgettext_lazy("follow-up status", "Open")
+    DONE = "done", pgettext_lazy("follow-up status", "Done")
+    DROPPED = "dropped", pgettext_lazy("follow-up status", "Dropped")
 
 
 def can_see_activity(user: models.Model, activity: Activity) -> bool:

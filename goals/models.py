@@ -12,7 +12,7 @@ from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import gettext_noop
+from django.utils.translation import gettext_noop, pgettext_lazy
 
 from goals.querysets import (
     PartnershipGoalQuerySet,
@@ -237,8 +237,9 @@ class PartnershipGoal(BilingualMixin, models.Model):
 
 
 class StockTakeStatus(models.TextChoices):
-    OPEN = "open", _("Open")
-    CLOSED = "closed", _("Closed")
+    # A context of its own: a follow-up action is "open" too, in another sense.
+    OPEN = "open", pgettext_lazy("stock-take status", "Open")
+    CLOSED = "closed", pgettext_lazy("stock-take status", "Closed")
 
 
 class StockTake(models.Model):

@@ -497,7 +497,7 @@ class ActivityViewSet(ModelViewSet):
     def return_(self, request: Request, pk: str) -> Response:
         # The role first (403), then the comment (400), then the state (409).
         if not request.user.has_perm(REVIEW):
-            raise exceptions.PermissionDenied(_("Your role cannot have records returned."))
+            raise exceptions.PermissionDenied(_("Your role may not return records."))
         body = ReturnSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         return self.review(services.return_activity, comment=body.validated_data["comment"])

@@ -6,6 +6,7 @@ import datetime
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import translation
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -128,6 +129,27 @@ def test_every_transition_and_role_follows_the_table(japan, start, steps):
         assert now.review_state == expected
         # A refused transition writes nothing; one made takes the next version.
         assert now.version == version + (1 if made else 0)
+
+
+@pytest.mark.parametrize(
+    ("role", "action", "english", "french"),
+    [
+        ("Viewers", "submit", "Your role may not submit records.", "de soumettre"),
+        ("Editors", "approve", "Your role may not approve records.", "d’approuver"),
+        ("Editors", "return", "Your role may not return records.", "de renvoyer"),
+    ],
+)
+def test_a_role_refused_a_transition_is_told_what_it_may_not_do(
+    japan, role, action, english, french
+):
+    user = UserFactory(username="refused", roles=[role])
+    record = ActivityFactory(programme=japan, review_state=SUBMITTED)
+    with pytest.raises(PermissionDenied) as refused:
+        act(action, record, user)
+    assert str(refused.value) == english
+    with translation.override("fr"), pytest.raises(PermissionDenied) as refused:
+        act(action, record, user)
+    assert str(refused.value) == f"Votre rôle ne permet pas {french} des fiches."
 
 
 def test_a_refused_transition_writes_nothing(japan, editor, manager):
