@@ -10,6 +10,7 @@ from typing import Any
 
 from django import template
 from django.utils.html import format_html
+from django.utils.translation import get_language
 
 from itpp.i18n import in_language, language_shown, reads_japanese
 
@@ -33,10 +34,13 @@ def in_language_of(obj: Any, name: str) -> str:
 @register.filter(name="in_language")
 def in_language_marked(obj: Any, name: str) -> str:
     english, japanese = _texts(obj, name)
-    text = in_language(english, japanese)
-    if language_shown(english, japanese) == "ja" and not reads_japanese():
+    # The active language once (a page calls this for every row it shows).
+    language = get_language()
+    text = in_language(english, japanese, language)
+    shown, japanese_page = language_shown(english, japanese, language), reads_japanese(language)
+    if shown == "ja" and not japanese_page:
         return format_html('<span lang="ja">{}</span>', text)
-    if language_shown(english, japanese) == "en" and reads_japanese() and text:
+    if shown == "en" and japanese_page and text:
         return format_html('<span lang="en">{}</span>', text)
     return text
 
