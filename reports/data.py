@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser
+from django.db.models import Exists, OuterRef, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext
 
@@ -44,15 +45,39 @@ class AssessmentView:
     next_steps: str
 
 
+class GoalListing:
+    """Each goal's listed activities, read the first time a section asks for them (the page
+    and the PDF do), all at once: one query and its prefetches. The workbook never asks:
+    it streams `Report.activities` instead, so its memory does not grow with the rows."""
+
+    def __init__(self, activities: QuerySet[Activity]) -> None:
+        self._activities = activities
+        self._by_goal: dict[int, list[Activity]] | None = None
+
+    def of(self, goal_id: int) -> list[Activity]:
+        if self._by_goal is None:
+            by_goal: dict[int, list[Activity]] = defaultdict(list)
+            for activity in self._activities.prefetch_related("goals", "allies", "attachments"):
+                for goal in activity.goals.all():
+                    by_goal[goal.pk].append(activity)
+            self._by_goal = dict(by_goal)
+        return self._by_goal.get(goal_id, [])
+
+
 @dataclass
 class GoalSection:
     goal: PartnershipGoal
     counts: dict[str, int]
     types: list[tuple[str, int]]
-    activities: list[Activity]
+    listing: GoalListing = field(repr=False)
     assessment: AssessmentView | None
     participants: int | None = None
     women_participants: int | None = None
+
+    @property
+    def activities(self) -> list[Activity]:
+        """The activities serving this goal, by start date then id."""
+        return self.listing.of(self.goal.pk)
 
 
 @dataclass
@@ -74,6 +99,9 @@ class Report:
     marking: Marking = field(default_factory=lambda: Marking(Releasability.PUBLIC))
     # Made with ?releasability=public: for sharing with the partner.
     public_only: bool = False
+    # The activities the report lists (those serving at least one of its goals), each once,
+    # by start date then id: a query, not evaluated here (the workbook reads it in chunks).
+    activities: QuerySet[Activity] = field(default_factory=Activity.objects.none)
 
     @property
     def goal_sections(self) -> list[GoalSection]:
@@ -193,12 +221,14 @@ def build_report(
     goal_counts = {row["id"]: row["activities"] for row in progress["goals"]}
     types = types_per_goal(query)
     attendance = attendance_per_goal(query)
-    listed: dict[int, list[Activity]] = defaultdict(list)
-    for activity in query.activities.prefetch_related("goals", "allies", "attachments").order_by(
-        "start_date", "id"
-    ):
-        for goal in activity.goals.all():
-            listed[goal.pk].append(activity)
+    ordered = query.activities.order_by("start_date", "id")
+    listing = GoalListing(ordered)
+    # An activity is listed under each of its goals that has a section: the programme's.
+    serves_a_goal = Exists(
+        Activity.goals.through.objects.filter(
+            activity=OuterRef("pk"), partnershipgoal__programme=programme
+        )
+    )
 
     assessments = _assessments(programme, stocktake)
     goals = PartnershipGoal.objects.filter(programme=programme).select_related("priority_issue")
@@ -210,7 +240,7 @@ def build_report(
                 goal=goal,
                 counts=goal_counts.get(goal.pk, zero_counts()),
                 types=types.get(goal.pk, []),
-                activities=listed.get(goal.pk, []),
+                listing=listing,
                 assessment=assessments.get(goal.pk),
                 participants=seen["participants"] if seen else None,
                 women_participants=seen["women"] if seen else None,
@@ -232,4 +262,5 @@ def build_report(
         filters=filters,
         marking=Marking(marking),
         public_only=set(query.cleaned.get("releasability") or ()) == {Releasability.PUBLIC},
+        activities=ordered.filter(serves_a_goal),
     )

@@ -12,7 +12,8 @@ import logging
 import threading
 from collections.abc import Callable, Mapping
 from dataclasses import replace
-from typing import Any
+from io import BytesIO
+from typing import IO, Any
 
 from django.contrib.auth.models import AnonymousUser, User
 from django.contrib.staticfiles import finders
@@ -28,7 +29,7 @@ from progress.query import ORDER_ONLY, ProgressQuery, filter_names, query_for
 from progress.querysets import STATUSES
 from reports.charts import goal_bars
 from reports.data import Report, build_report, frozen_view
-from reports.xlsx import report_workbook
+from reports.xlsx import write_workbook
 
 # What a closed stock-take's frozen counts cannot follow: any filter but the order of the
 # lists (and its own programme).
@@ -181,15 +182,32 @@ def report_pdf(report: Report, on_progress: Callable[[int], None] | None = None)
             PDF_PROGRESS_LOGGER.removeHandler(handler)
 
 
+def write_report_file(
+    report: Report,
+    file_format: str,
+    out: IO[bytes],
+    on_progress: Callable[[int], None] | None = None,
+) -> None:
+    """Write the report's file in `file_format` ("pdf" or "xlsx") into the binary file
+    `out`. The workbook streams (reports.xlsx), so a large one is never held in memory:
+    write it to a temporary file, not to a BytesIO."""
+    if file_format == "pdf":
+        out.write(report_pdf(report, on_progress))
+    elif file_format == "xlsx":
+        write_workbook(report, out, on_progress)
+    else:
+        raise ValueError(f"Unknown report format {file_format!r}.")
+
+
 def report_file(
     report: Report, file_format: str, on_progress: Callable[[int], None] | None = None
 ) -> bytes:
-    """The report's file in `file_format` ("pdf" or "xlsx")."""
-    if file_format == "pdf":
-        return report_pdf(report, on_progress)
-    if file_format == "xlsx":
-        return report_workbook(report)
-    raise ValueError(f"Unknown report format {file_format!r}.")
+    """The report's file in `file_format` ("pdf" or "xlsx") as bytes, for small reports."""
+    if file_format not in FORMATS:
+        raise ValueError(f"Unknown report format {file_format!r}.")
+    buffer = BytesIO()
+    write_report_file(report, file_format, buffer, on_progress)
+    return buffer.getvalue()
 
 
 def _refuse_fetch(url: str, *args: Any, **kwargs: Any) -> dict:

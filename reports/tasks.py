@@ -11,11 +11,13 @@ The file, and the job's error if it fails, are written in the job's language.
 from __future__ import annotations
 
 import logging
+import tempfile
+from typing import IO
 
 from celery import shared_task
 from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
-from django.core.files.base import ContentFile
+from django.core.files.base import File
 from django.db import InterfaceError, OperationalError, transaction
 from django.http import QueryDict
 from django.utils import timezone, translation
@@ -24,7 +26,7 @@ from django.utils.translation import gettext as _
 from progress.query import FilterRefused
 from reports.jobs import may_read_reports, visibility_fingerprint
 from reports.models import ReportJob
-from reports.render import UnknownStockTake, report_file, report_filename, report_for
+from reports.render import UnknownStockTake, report_filename, report_for, write_report_file
 
 logger = logging.getLogger(__name__)
 
@@ -86,10 +88,17 @@ def _make(task, job: ReportJob) -> str:
         error="",
         visibility=visibility_fingerprint(requester),
     )
+    # The file is written to a temporary file and copied into storage from there, so a
+    # large workbook is never held in memory (reports.xlsx streams its rows).
+    with tempfile.TemporaryFile(prefix="itpp-report-") as content:
+        return _write(task, job, content)
+
+
+def _write(task, job: ReportJob, content: IO[bytes]) -> str:
     try:
-        report = report_for(QueryDict(job.query), user=requester, programme=job.programme)
+        report = report_for(QueryDict(job.query), user=job.requester, programme=job.programme)
         _progress(job, 50)
-        content = report_file(report, job.format, on_progress=lambda p: _advance(job, p))
+        write_report_file(report, job.format, content, on_progress=lambda p: _advance(job, p))
         _progress(job, 90)
     except TRANSIENT as exc:
         if task.request.retries < MAX_RETRIES:
@@ -130,13 +139,15 @@ def _make(task, job: ReportJob) -> str:
     return _finish(job, content, report_filename(report, job.format))
 
 
-def _finish(job: ReportJob, content: bytes, filename: str) -> str:
-    """Store the file and mark the job done, unless another run finished first."""
+def _finish(job: ReportJob, content: IO[bytes], filename: str) -> str:
+    """Store the file (`content`, copied into storage in chunks) and mark the job done,
+    unless another run finished first."""
     with transaction.atomic():
         locked = ReportJob.objects.select_for_update().filter(pk=job.pk).first()
         if locked is None or locked.status == ReportJob.Status.DONE:
             return locked.status if locked else "gone"
-        locked.file.save("", ContentFile(content), save=False)
+        content.seek(0)
+        locked.file.save("", File(content), save=False)
         stored = locked.file.name
         locked.status = ReportJob.Status.DONE
         locked.progress = 100

@@ -8,10 +8,17 @@ language (their saved choice, else their browser's), as the page is."""
 
 from __future__ import annotations
 
+import tempfile
 from typing import Any
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, QueryDict
+from django.http import (
+    FileResponse,
+    HttpRequest,
+    HttpResponse,
+    HttpResponseBadRequest,
+    QueryDict,
+)
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import translation
@@ -28,7 +35,7 @@ from reports.charts import goal_bars
 from reports.data import Report
 from reports.jobs import file_response, jobs_visible_to, request_report
 from reports.models import ReportJob
-from reports.render import FORMATS, report_file, report_filename, report_for
+from reports.render import FORMATS, report_file, report_filename, report_for, write_report_file
 
 # How often a page waiting for a report asks again, in seconds (htmx, or a meta refresh
 # without JavaScript).
@@ -129,11 +136,33 @@ class ReportFileView(ReportMixin, View):
                 report = self.report()
             except FilterRefused as refused:
                 return self.refused(refused)
-            content = report_file(report, self.file_format)
             filename = report_filename(report, self.file_format)
+            if self.file_format == "xlsx":
+                return self.streamed(report, filename)
+            content = report_file(report, self.file_format)
         response = HttpResponse(content, content_type=FORMATS[self.file_format])
         response["Content-Disposition"] = f'attachment; filename="{filename}"'
         return response
+
+    def streamed(self, report: Report, filename: str) -> FileResponse:
+        """The workbook, written (streaming) to a temporary file that the response sends
+        in chunks and that goes when the response is closed: a workbook of any size
+        never sits in memory. It is written here, inside the request's language and
+        database access; only the sending is left to the server."""
+        # Not a context manager: the response closes it once sent.
+        content = tempfile.TemporaryFile(prefix="itpp-report-")  # noqa: SIM115
+        try:
+            write_report_file(report, self.file_format, content)
+            content.seek(0)
+        except BaseException:
+            content.close()
+            raise
+        return FileResponse(
+            content,
+            as_attachment=True,
+            filename=filename,
+            content_type=FORMATS[self.file_format],
+        )
 
 
 def _with_query(url: str, query: QueryDict) -> str:

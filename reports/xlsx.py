@@ -2,20 +2,34 @@
 
 Written in the active language (reports.views and reports.tasks choose it): sheet titles,
 headers and labels go through gettext. A sheet title may hold at most 31 characters and
-none of the characters []:*?/ and backslash (Excel's rule), in every language."""
+none of the characters []:*?/ and backslash (Excel's rule), in every language.
+
+The workbook streams: openpyxl's write-only mode writes each row as it comes (each sheet
+into a temporary file, joined into the zip when saved), and the activities are read in
+chunks of ACTIVITY_CHUNK with their goals and allies, so memory stays flat however many
+activities the report lists (docs/reports.md#how-long-a-report-job-takes). Write-only
+means the sheet's layout (bold header, frozen first row, column widths) is set before its
+first row is written."""
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Iterable, Iterator
 from io import BytesIO
+from typing import IO, Any
 
+from django.db.models import Prefetch
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
+from activities.models import Activity, Ally
+from goals.models import PartnershipGoal
 from progress.querysets import STATUSES
 from reports.data import STATUS_LABELS, TYPE_LABELS, Report
 from reports.marking import SHORT_LABELS
@@ -39,16 +53,44 @@ def _cell(value):
     return value
 
 
-def _sheet(workbook: Workbook, title: str, header: list[str], rows: list[list]) -> None:
+# Activities read per query (with one query each for their goals and their allies): big
+# enough that the round trips do not show, small enough that a chunk's objects are a few MB.
+ACTIVITY_CHUNK = 2000
+BOLD = Font(bold=True)
+# The columns of an activity the Activities sheet shows (the rest is never read).
+ACTIVITY_FIELDS = (
+    "id",
+    "title",
+    "title_ja",
+    "activity_type",
+    "status",
+    "releasability",
+    "start_date",
+    "end_date",
+    "location",
+    "participants",
+    "women_participants",
+)
+
+
+def _bold(sheet: WriteOnlyWorksheet, values: Iterable[Any]) -> list[WriteOnlyCell]:
+    cells = []
+    for value in values:
+        cell = WriteOnlyCell(sheet, value=value)
+        cell.font = BOLD
+        cells.append(cell)
+    return cells
+
+
+def _sheet(workbook: Workbook, title: str, header: list[str], rows: Iterable[list]) -> None:
     sheet = workbook.create_sheet(sheet_title(title))
-    sheet.append(header)
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-    for row in rows:
-        sheet.append([_cell(value) for value in row])
+    # Write-only: the view and the columns go before the first row.
     sheet.freeze_panes = "A2"
     for index, name in enumerate(header, 1):
         sheet.column_dimensions[get_column_letter(index)].width = max(12, min(60, len(name) + 4))
+    sheet.append(_bold(sheet, header))
+    for row in rows:
+        sheet.append([_cell(value) for value in row])
 
 
 def _rating(assessment) -> tuple[str, str, str]:
@@ -73,12 +115,53 @@ def _mark(workbook: Workbook, report: Report) -> None:
     workbook.properties.description = line
 
 
-def report_workbook(report: Report) -> bytes:
-    workbook = Workbook()
-    summary = workbook.active
-    summary.title = sheet_title(_("Summary"))
-    summary.append([_("Marking"), report.marking.line])
-    summary["A1"].font = summary["B1"].font = Font(bold=True)
+def _activities(report: Report) -> Iterator[Activity]:
+    """The report's activities, each once, by start date then id, read ACTIVITY_CHUNK at a
+    time (a server-side cursor) with their goals and allies: the same visibility-gated
+    query as the report's counts, and a fixed number of queries per chunk."""
+    goals = PartnershipGoal.objects.only("id", "title", "title_ja")
+    allies = Ally.objects.only("code")
+    return (
+        report.activities.only(*ACTIVITY_FIELDS)
+        .prefetch_related(Prefetch("goals", queryset=goals), Prefetch("allies", queryset=allies))
+        .iterator(chunk_size=ACTIVITY_CHUNK)
+    )
+
+
+def _activity_rows(
+    report: Report, on_progress: Callable[[int], None] | None
+) -> Iterator[list[Any]]:
+    # The counted total is what the listed rows approach (never less, for a live report):
+    # the progress goes from 50 to 89 as they are written.
+    expected = max(report.totals.get("total", 0), 1)
+    for done, a in enumerate(_activities(report), 1):
+        if on_progress is not None and done % ACTIVITY_CHUNK == 0:
+            on_progress(50 + 39 * min(done, expected) // expected)
+        yield [
+            a.pk,
+            a.display_title,
+            str(TYPE_LABELS[a.activity_type]),
+            str(STATUS_LABELS[a.status]),
+            str(SHORT_LABELS.get(a.releasability, a.releasability)),
+            a.start_date,
+            a.end_date,
+            "; ".join(g.display_title for g in a.goals.all()),
+            ", ".join(ally.code for ally in a.allies.all()),
+            a.location,
+            a.participants,
+            a.women_participants,
+        ]
+
+
+def write_workbook(
+    report: Report, out: IO[bytes], on_progress: Callable[[int], None] | None = None
+) -> None:
+    """Write the report's workbook into the binary file `out` (a temporary file, a
+    storage's file, a response), streaming: see the module's docstring. `on_progress`
+    hears how far the Activities sheet is (50–89), when given."""
+    workbook = Workbook(write_only=True)
+    summary = workbook.create_sheet(sheet_title(_("Summary")))
+    summary.append(_bold(summary, [_("Marking"), report.marking.line]))
     if report.public_only:
         summary.append(
             [
@@ -110,7 +193,7 @@ def report_workbook(report: Report) -> bytes:
         workbook,
         _("Strategic objectives"),
         [_("Number"), _("Title"), *counts],
-        [
+        (
             [
                 o["number"],
                 o["title"],
@@ -118,17 +201,17 @@ def report_workbook(report: Report) -> bytes:
                 *[o["activities"][s] for s in STATUSES],
             ]
             for o in report.objectives
-        ],
+        ),
     )
     _sheet(
         workbook,
         _("Priority issues"),
         [_("Letter"), _("Title"), *counts],
-        [
+        (
             [chr(96 + i["number"]), i["title"], i["activities"]["total"]]
             + [i["activities"][s] for s in STATUSES]
             for i in report.issues
-        ],
+        ),
     )
     _sheet(
         workbook,
@@ -144,7 +227,7 @@ def report_workbook(report: Report) -> bytes:
             _("Participants"),
             _("Women participants"),
         ],
-        [
+        (
             [
                 s.goal.order,
                 s.goal.display_title,
@@ -155,12 +238,8 @@ def report_workbook(report: Report) -> bytes:
             + list(_rating(s.assessment))
             + [s.participants, s.women_participants]
             for s in report.goal_sections
-        ],
+        ),
     )
-    seen: dict[int, object] = {}
-    for section in report.goal_sections:
-        for activity in section.activities:
-            seen.setdefault(activity.pk, activity)
     _sheet(
         workbook,
         _("Activities"),
@@ -178,25 +257,16 @@ def report_workbook(report: Report) -> bytes:
             _("Participants"),
             _("Women participants"),
         ],
-        [
-            [
-                a.pk,
-                a.display_title,
-                str(TYPE_LABELS[a.activity_type]),
-                str(STATUS_LABELS[a.status]),
-                str(SHORT_LABELS.get(a.releasability, a.releasability)),
-                a.start_date,
-                a.end_date,
-                "; ".join(g.display_title for g in a.goals.all()),
-                ", ".join(ally.code for ally in a.allies.all()),
-                a.location,
-                a.participants,
-                a.women_participants,
-            ]
-            for a in sorted(seen.values(), key=lambda a: (a.start_date, a.pk))
-        ],
+        _activity_rows(report, on_progress),
     )
+    # Headers and footers are written when each sheet is closed, at save.
     _mark(workbook, report)
+    workbook.save(out)
+
+
+def report_workbook(report: Report) -> bytes:
+    """The report's workbook as bytes: for small reports and tests; files are written
+    with write_workbook()."""
     buffer = BytesIO()
-    workbook.save(buffer)
+    write_workbook(report, buffer)
     return buffer.getvalue()

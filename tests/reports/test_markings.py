@@ -94,7 +94,7 @@ def pdf_pages(response) -> list[str]:
 
 def workbook(response):
     assert response.status_code == 200
-    return load_workbook(io.BytesIO(response.content))
+    return load_workbook(io.BytesIO(response.getvalue()))
 
 
 # The PDF: its marking on every page.

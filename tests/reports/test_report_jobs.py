@@ -439,7 +439,7 @@ def test_a_job_past_the_workers_time_limit_fails_and_says_why(viewer, japan, dat
     def too_long(*args, **kwargs):
         raise SoftTimeLimitExceeded()  # what Celery raises in the task at the soft limit
 
-    monkeypatch.setattr(reports.tasks, "report_file", too_long)
+    monkeypatch.setattr(reports.tasks, "write_report_file", too_long)
     job = ReportJob.objects.create(
         requester=viewer, programme=japan, format="pdf", visibility=visibility_fingerprint(viewer)
     )

@@ -122,7 +122,7 @@ def test_xlsx_labels_go_through_gettext(client, viewer, japan, activity, monkeyp
     client.force_login(viewer)
     response = client.get(reverse("reports:xlsx", args=[japan.pk]), {**YEAR, "lang": "fr"})
     assert response.status_code == 200
-    book = load_workbook(io.BytesIO(response.content))
+    book = load_workbook(io.BytesIO(response.getvalue()))
     assert "(fr) Summary" in book.sheetnames
     header = [cell.value for cell in book["(fr) Activities"][1]]
     assert header[:2] == ["(fr) Id", "(fr) Title"]

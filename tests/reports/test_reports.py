@@ -108,7 +108,7 @@ def test_pdf_report_opens_and_contains_the_goals(client, viewer, japan, data):
 def test_xlsx_workbook_has_a_sheet_per_level_and_the_activities(client, viewer, japan, data):
     client.force_login(viewer)
     response = client.get(reverse("reports:xlsx", args=[japan.pk]), {"year": 2025})
-    workbook = load_workbook(io.BytesIO(response.content))
+    workbook = load_workbook(io.BytesIO(response.getvalue()))
     assert workbook.sheetnames == [
         "Summary",
         "Strategic objectives",
@@ -129,7 +129,7 @@ def test_report_follows_the_activity_filters(client, viewer, japan, data):
     response = client.get(
         reverse("reports:xlsx", args=[japan.pk]), {"year": 2025, "activity_type": "exercise"}
     )
-    workbook = load_workbook(io.BytesIO(response.content))
+    workbook = load_workbook(io.BytesIO(response.getvalue()))
     titles = [row[1] for row in workbook["Activities"].iter_rows(min_row=2, values_only=True)]
     assert titles == ["Maritime table-top exercise"]
 
