@@ -68,7 +68,9 @@ def test_by_is_said_apart_for_generated_by_and_deleted_by():
 def test_the_workbook_and_the_deleted_list_each_say_by_their_way(client, manager, japan):
     client.force_login(manager)
     response = client.get(reverse("reports:xlsx", args=[japan.pk]), {"year": 2025, "lang": "fr"})
-    summary = [row[0] for row in load_workbook(io.BytesIO(response.content)).worksheets[0].values]
+    summary = [
+        row[0] for row in load_workbook(io.BytesIO(response.getvalue())).worksheets[0].values
+    ]
     assert "Généré par" in summary
     delete_activity(activity=ActivityFactory(programme=japan), user=manager)
     page = client.get(reverse("activities:deleted"), headers={"accept-language": "fr"}).text
