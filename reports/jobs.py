@@ -13,7 +13,6 @@ import hashlib
 from django.contrib.auth.models import AnonymousUser, User
 from django.db.models import QuerySet
 from django.http import FileResponse, QueryDict
-from django.utils import timezone
 from django.utils.translation import gettext
 
 from accounts.languages import is_supported, recipient_language
@@ -99,13 +98,12 @@ def unqueued(job_id: str) -> None:
     job = ReportJob.objects.filter(pk=job_id, status=ReportJob.Status.QUEUED).first()
     if job is None:
         return
-    job.status = ReportJob.Status.FAILED
-    job.error = gettext(
-        "The report could not be queued: the task queue is unreachable just now. "
-        "Ask for it again in a few minutes; if it persists, tell an administrator."
+    job.fail(
+        gettext(
+            "The report could not be queued: the task queue is unreachable just now. "
+            "Ask for it again in a few minutes; if it persists, tell an administrator."
+        )
     )
-    job.finished = timezone.now()
-    job.save(update_fields=["status", "error", "finished"])
 
 
 def file_response(job: ReportJob) -> FileResponse:

@@ -94,6 +94,14 @@ class ReportJob(models.Model):
             self.expires = self.created + JOB_LIFETIME
         super().save(*args, **kwargs)
 
+    def fail(self, message: str) -> None:
+        """Mark the job failed with `message`, which its requester reads (its own short
+        save, so pollers see it at once)."""
+        self.status = self.Status.FAILED
+        self.error = message
+        self.finished = timezone.now()
+        self.save(update_fields=["status", "error", "finished"])
+
     @property
     def is_expired(self) -> bool:
         return self.expires <= timezone.now()

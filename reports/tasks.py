@@ -48,12 +48,6 @@ def _advance(job: ReportJob, percent: int) -> None:
         _progress(job, percent)
 
 
-def _fail(job: ReportJob, message: str) -> None:
-    _progress(
-        job, job.progress, status=ReportJob.Status.FAILED, error=message, finished=timezone.now()
-    )
-
-
 @shared_task(
     bind=True,
     max_retries=MAX_RETRIES,
@@ -74,11 +68,11 @@ def _make(task, job: ReportJob) -> str:
     if job.status == ReportJob.Status.DONE:
         return job.status  # a retried or redelivered task: the file is already there
     if job.is_expired:
-        _fail(job, _("The job expired before a worker could make the report."))
+        job.fail(_("The job expired before a worker could make the report."))
         return job.status
     requester = job.requester
     if not may_read_reports(requester):
-        _fail(job, _("The requester may no longer read reports."))
+        job.fail(_("The requester may no longer read reports."))
         return job.status
     # The file holds what the requester sees now; whoever shares that view may fetch it.
     _progress(
@@ -103,12 +97,11 @@ def _write(task, job: ReportJob, content: IO[bytes]) -> str:
     except TRANSIENT as exc:
         if task.request.retries < MAX_RETRIES:
             raise task.retry(exc=exc, countdown=5 * 2**task.request.retries) from exc
-        _fail(job, _("The database could not be reached; ask for the report again."))
+        job.fail(_("The database could not be reached; ask for the report again."))
         return job.status
     except SoftTimeLimitExceeded:
         # CELERY_TASK_SOFT_TIME_LIMIT: say so, rather than leave the job "running" for ever.
-        _fail(
-            job,
+        job.fail(
             _(
                 "The report took longer than the worker may spend on one task "
                 "(%(seconds)s s). Narrow it with filters, or ask for the workbook, which is "
@@ -120,16 +113,14 @@ def _write(task, job: ReportJob, content: IO[bytes]) -> str:
     except (FilterRefused, UnknownStockTake) as refused:
         # Checked when asked; the stock-take may have closed or gone since.
         message = getattr(refused, "message", None) or str(refused)
-        _fail(
-            job,
+        job.fail(
             _("This report cannot be made with these filters any more. %(reason)s")
             % {"reason": message},
         )
         return job.status
     except Exception:
         logger.exception("Report job %s failed", job.pk)
-        _fail(
-            job,
+        job.fail(
             _(
                 "The report could not be made. Ask for it again; if this persists, "
                 "tell an administrator."
