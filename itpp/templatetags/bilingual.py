@@ -31,26 +31,28 @@ def in_language_of(obj: Any, name: str) -> str:
     return in_language(*_texts(obj, name))
 
 
+def _other_language(english: str, japanese: str, language: str | None) -> str:
+    """The language of the text shown when it is not the page's ("ja" on a page in English
+    or French, "en" on a Japanese page), so that it is marked with lang=; else ""."""
+    shown = language_shown(english, japanese, language)
+    if (shown == "ja") != reads_japanese(language) and (english or japanese):
+        return shown
+    return ""
+
+
 @register.filter(name="in_language")
 def in_language_marked(obj: Any, name: str) -> str:
     english, japanese = _texts(obj, name)
     # The active language once (a page calls this for every row it shows).
     language = get_language()
     text = in_language(english, japanese, language)
-    shown, japanese_page = language_shown(english, japanese, language), reads_japanese(language)
-    if shown == "ja" and not japanese_page:
-        return format_html('<span lang="ja">{}</span>', text)
-    if shown == "en" and japanese_page and text:
-        return format_html('<span lang="en">{}</span>', text)
-    return text
+    other = _other_language(english, japanese, language)
+    return format_html('<span lang="{}">{}</span>', other, text) if other else text
 
 
 @register.filter
 def lang_attr(obj: Any, name: str) -> str:
     """` lang="ja"` for an element holding the `in_language` text when that text is not in
     the page's language (` lang="en"` for English on a Japanese page), else nothing."""
-    english, japanese = _texts(obj, name)
-    shown = language_shown(english, japanese)
-    if (shown == "ja") != reads_japanese() and (english or japanese):
-        return format_html(' lang="{}"', shown)
-    return ""
+    other = _other_language(*_texts(obj, name), get_language())
+    return format_html(' lang="{}"', other) if other else ""
