@@ -37,8 +37,7 @@ class OrganisationChoiceField(forms.ModelChoiceField):
     where there is one), with its short name."""
 
     def label_from_instance(self, obj: Organisation) -> str:
-        name = obj.display_name
-        return f"{name} ({obj.short_name})" if obj.short_name else name
+        return obj.display_label
 
 
 PARTICIPANT_FIELD = re.compile(r"participant-(\d+)-organisation\Z")

@@ -144,7 +144,15 @@ class Organisation(BilingualMixin, models.Model):
         indexes = [models.Index(fields=["programme", "nation"], name="organisation_nation")]
 
     def __str__(self) -> str:
-        return f"{self.name} ({self.short_name})" if self.short_name else self.name
+        return self._labelled(self.name)
+
+    @property
+    def display_label(self) -> str:
+        """As `str()`, with the name in the reader's language (the form's choices)."""
+        return self._labelled(self.display_name)
+
+    def _labelled(self, name: str) -> str:
+        return f"{name} ({self.short_name})" if self.short_name else name
 
     def clean(self) -> None:
         super().clean()
